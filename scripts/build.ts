@@ -1,0 +1,41 @@
+/**
+ * Bundles each deployable with esbuild into dist/bin/<name> (one file, shebang, executable).
+ * Entry points live in src/cmd/<name>.ts; a capability adds its executable by adding its entry here.
+ */
+import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cmdDir = join(root, 'src', 'cmd');
+const out = join(root, 'dist', 'bin');
+
+const entries = (await readdir(cmdDir))
+  .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+  .map((f) => f.slice(0, -3));
+
+await mkdir(out, { recursive: true });
+const t0 = performance.now();
+await Promise.all(
+  entries.map(async (name) => {
+    const outfile = join(out, name);
+    await build({
+      entryPoints: [join(cmdDir, `${name}.ts`)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: false,
+      sourcemap: false,
+      legalComments: 'none',
+      banner: {
+        js: "#!/usr/bin/env node\nimport { createRequire as __osnetCreateRequire } from 'node:module';\nconst require = __osnetCreateRequire(import.meta.url);",
+      },
+      logLevel: 'warning',
+    });
+    await chmod(outfile, 0o755);
+  }),
+);
+console.log(`built ${entries.map((e) => `dist/bin/${e}`).join(', ')} in ${Math.round(performance.now() - t0)} ms`);

@@ -1,0 +1,18 @@
+# Sourced by every project script: puts the project's pinned Node 24 (npm package "node") first on PATH,
+# installing the npm dependencies when they are missing, and points the OpenStack tools at the lab.
+set -euo pipefail
+OSNET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export OSNET_ROOT
+export OSNET_LAB_DIR=${OSNET_LAB_DIR:-/var/lib/osnet-lab}
+export PATH="$OSNET_ROOT/node_modules/.bin:$PATH"
+
+osnet_npm_deps() {
+  if [ ! -x "$OSNET_ROOT/node_modules/.bin/node" ] || [ "$OSNET_ROOT/package-lock.json" -nt "$OSNET_ROOT/node_modules/.package-lock.json" ]; then
+    command -v npm >/dev/null || { echo "installing Debian packages: nodejs npm" >&2; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y install nodejs npm; }
+    echo "installing npm packages (package-lock.json): Node 24, TypeScript, Biome, esbuild and the runtime libraries" >&2
+    (cd "$OSNET_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  local v
+  v=$(node --version)
+  case $v in v24.*) ;; *) echo "expected Node 24 from node_modules, got $v" >&2; exit 1 ;; esac
+}

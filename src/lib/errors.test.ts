@@ -15,7 +15,12 @@ test('OsnetError carries field and details in its JSON form', () => {
   const e = new OsnetError('OSNET_ERR_VALIDATION', 'bad mtu', { field: 'links[0].mtu', got: 'abc' });
   assert.equal(e.httpStatus, 400);
   assert.equal(e.cniCode, 7);
-  assert.deepEqual(e.toJSON(), { code: 'OSNET_ERR_VALIDATION', message: 'bad mtu', field: 'links[0].mtu', got: 'abc' });
+  assert.deepEqual(e.toJSON(), {
+    code: 'OSNET_ERR_VALIDATION',
+    message: 'bad mtu',
+    field: 'links[0].mtu',
+    got: 'abc',
+  });
 });
 
 test('toOsnetError keeps OsnetErrors and wraps anything else as internal', () => {

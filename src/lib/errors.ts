@@ -37,6 +37,20 @@ export const ERRORS = {
   OSNET_ERR_OS_TIMEOUT: { http: 504, cni: 11, exit: 69, title: 'OpenStack request timed out' },
   OSNET_ERR_OS_UNEXPECTED: { http: 502, cni: 100, exit: 1, title: 'Unexpected OpenStack answer' },
   OSNET_ERR_OS_ENDPOINT: { http: 502, cni: 100, exit: 78, title: 'No matching endpoint in the catalog' },
+  // osnet-guest
+  OSNET_ERR_NIC_NOT_FOUND: {
+    http: 404,
+    cni: 3,
+    exit: 69,
+    title: 'No NIC on the system has the MAC a link names',
+  },
+  OSNET_ERR_APPLY: {
+    http: 500,
+    cni: 100,
+    exit: 75,
+    title: 'Applying the network configuration failed (rolled back)',
+  },
+  OSNET_ERR_SOURCE: { http: 503, cni: 100, exit: 69, title: 'Network configuration source unavailable' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,44 @@
+/**
+ * pino loggers for every osnet component, with secrets redacted by key and by registered value.
+ *
+ * @example
+ *   const log = createLogger('daemon');
+ *   log.info({ port: id }, 'port created');
+ */
+import { type Logger, type LoggerOptions, pino } from 'pino';
+import { redactObject, redactText } from './redact.ts';
+
+export type { Logger } from 'pino';
+
+const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'headers["x-auth-token"]',
+  'headers["x-subject-token"]',
+  'auth.password',
+  'auth.application_credential_secret',
+  'auth.token',
+];
+
+export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
+  return pino({
+    name,
+    level: process.env.OSNET_LOG_LEVEL ?? 'info',
+    redact: { paths: REDACT_PATHS, censor: '***' },
+    hooks: {
+      // free text and nested objects may still carry a registered secret value
+      logMethod(args, method) {
+        const clean = args.map((a) => (typeof a === 'string' ? redactText(a) : redactObject(a)));
+        return method.apply(this, clean as Parameters<typeof method>);
+      },
+    },
+    ...opts,
+  });
+}
+
+/** A logger that writes nothing (library default when the caller passes none). */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -20,6 +20,17 @@ export const PHYSICAL_LINK_TYPES = [
   'vrouter',
   'macvtap',
   'other',
+  // Added after the first cut: further Nova VIF types, cloud-init's extras, and the "physical" some samples use.
+  'physical',
+  'bgpovs',
+  'cascading',
+  '802.qbg',
+  '802.qbh',
+  'ib_hostdev',
+  'hostdev_physical',
+  'midonet',
+  'agilio_ovs',
+  'vdpa',
 ] as const;
 export type PhysicalLinkType = (typeof PHYSICAL_LINK_TYPES)[number];
 
@@ -45,6 +56,8 @@ interface LinkBase {
   name?: string;
   /** Neutron port id (`vif_id`) when given. */
   vifId?: string;
+  /** `links[].name` when the input carries one; resolveNames keeps it for bonds and VLANs only. */
+  requestedName?: string;
 }
 
 export interface PhysicalLink extends LinkBase {
@@ -89,6 +102,7 @@ export interface Route {
   to: string;
   via: string;
   family: 4 | 6;
+  /** Set on default routes by the route policy (src/guest/model/route-policy.ts); otherwise from the input. */
   metric?: number;
 }
 
@@ -112,6 +126,11 @@ export interface Network {
   search: string[];
   /** Neutron network id (`network_id`). */
   networkId?: string;
+  /**
+   * Metric for this network's default route, static or learned by DHCP/RA (route-policy.ts: first NIC in
+   * link order 100, next 200, ...); undefined when the network carries no default route.
+   */
+  metric?: number;
 }
 
 export interface NetworkConfig {
@@ -119,4 +138,6 @@ export interface NetworkConfig {
   networks: Network[];
   /** Global DNS servers (top-level `services[type=dns]`). */
   dns: string[];
+  /** Global DNS search domains (`services[type=dns].search`); parse always sets it. */
+  search?: string[];
 }

@@ -1,0 +1,76 @@
+/**
+ * Small helpers the validators share: run a real tool and keep its exit code and output, and write
+ * rendered files into a throwaway root at their target paths.
+ *
+ * @example
+ *   const r = await run('netplan', ['generate', '--root-dir', root]);
+ *   if (r.code !== 0) console.error(r.stderr);
+ */
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { RenderedFile } from '../render/types.ts';
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** What a validator found: errors fail the rendering, warnings too (the bar is zero of both). */
+export interface ValidationResult {
+  tool: string;
+  errors: string[];
+  warnings: string[];
+}
+
+/** Runs a command without a shell; never throws on a non-zero exit. */
+export function run(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Writes `files` under `root` at their absolute target paths, with their modes. */
+export async function writeTree(root: string, files: RenderedFile[]): Promise<void> {
+  for (const f of files) {
+    const p = join(root, f.path);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, f.content);
+    await chmod(p, f.mode ?? 0o644);
+  }
+}
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards. */
+export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Non-empty lines of a tool's output. */
+export function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}

@@ -1,0 +1,72 @@
+# Shared settings and helpers of the lab scripts (sourced, never run).
+# Every daemon binds to 127.0.0.1 or to a unix socket under $LAB; PID files live in $LAB/run.
+LAB=${OSNET_LAB_DIR:-/var/lib/osnet-lab}
+LAB_PW=${OSNET_LAB_PASSWORD:-labpass} # the one password of every lab account (lab only)
+LAB_HOST=$(hostname)
+KS_URL=http://127.0.0.1:5000/v3
+NEUTRON_URL=http://127.0.0.1:9696
+MYSOCK=$LAB/run/mysqld.sock
+OVS_RUN=$LAB/run/ovs
+OVN_RUN=$LAB/run/ovn
+OVSDB=unix:$OVS_RUN/db.sock
+LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROOT=$(cd "$LAB_SCRIPTS/../.." && pwd)
+# the project's Node 24 (the machine's node is older); seed.ts and smoke.ts need it
+export PATH="$LAB_ROOT/node_modules/.bin:$PATH"
+# the OVS/OVN tools find their sockets through these
+export OVS_RUNDIR=$OVS_RUN OVS_LOGDIR=$LAB/log OVS_DBDIR=$LAB/ovs OVN_RUNDIR=$OVN_RUN OVN_LOGDIR=$LAB/log
+
+# the services `up` starts, in start order: name port-or-socket
+LAB_SERVICES=(
+  "mysqld unix:$MYSOCK"
+  "keystone tcp:5000"
+  "ovsdb-server unix:$OVS_RUN/db.sock"
+  "ovs-vswitchd -"
+  "ovsdb-nb tcp:6641"
+  "ovsdb-sb tcp:6642"
+  "ovn-northd -"
+  "ovn-controller -"
+  "neutron-server tcp:9696"
+)
+
+log() { echo "lab: $*" >&2; }
+die() {
+  echo "lab: FAILED: $*" >&2
+  exit 1
+}
+
+now() { date +%s.%N; }
+# secs <start>: seconds since <start>, one decimal
+secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# pid_of <name>: the pid in $LAB/run/<name>.pid, if any
+pid_of() { [ -s "$LAB/run/$1.pid" ] && cat "$LAB/run/$1.pid"; }
+# pid_alive <name>: the PID file names a live process
+pid_alive() {
+  local p
+  p=$(pid_of "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null
+}
+
+# listening <port>: something listens on 127.0.0.1:<port> (or any address)
+listening() { ss -Hltn "sport = :$1" | grep -q .; }
+# holder <port>: "name(pid)" of the processes holding a listening TCP port
+holder() { ss -Hltnp "sport = :$1" | grep -o '"[^"]*",pid=[0-9]*' | tr -d '"' | sort -u | paste -sd' '; }
+
+# wait_for <seconds> <cmd...>: retry every 0.2 s until the command succeeds
+wait_for() {
+  local t=$1
+  shift
+  local end=$(($(date +%s) + t))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge "$end" ] && return 1
+    sleep 0.2
+  done
+}
+
+# admin_token: a project-scoped admin token on stdout. The password goes in on stdin, never argv.
+admin_token() {
+  jq -n --arg pw "$LAB_PW" '{auth: {identity: {methods: ["password"], password: {user: {name: "admin",
+    domain: {id: "default"}, password: $pw}}}, scope: {project: {name: "admin", domain: {id: "default"}}}}}' |
+    curl -sf -m 10 -D - -o /dev/null -H 'Content-Type: application/json' --data-binary @- "$KS_URL/auth/tokens" |
+    awk -F': ' 'tolower($1) == "x-subject-token" { print $2 }' | tr -d '\r'
+}

@@ -1,0 +1,17 @@
+/**
+ * Paths of Keystone v3 projects, relative to the identity endpoint (…/v3/).
+ *
+ * @example
+ *   identity.get(projectUrl(id));
+ */
+import { segment } from '../common.ts';
+
+/** @example projectsUrl() // 'projects' */
+export function projectsUrl(): string {
+  return 'projects';
+}
+
+/** @example projectUrl('abc') // 'projects/abc' */
+export function projectUrl(id: string): string {
+  return `projects/${segment(id, 'projectId')}`;
+}

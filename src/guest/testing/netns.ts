@@ -1,0 +1,107 @@
+/**
+ * Test helpers: a throwaway network namespace (prefix `osg-`) with veth pairs whose MACs are fixed, so
+ * tests can write network_data.json for them. Only used by tests; deleting the namespace deletes its links.
+ *
+ * @example
+ *   const ns = await Netns.create('ipapply');
+ *   await ns.addVeth('osg-a0', 'fa:16:3e:10:00:01');
+ *   await ns.destroy();
+ */
+import { execFileSync } from 'node:child_process';
+
+function ip(args: string[]): string {
+  return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export class Netns {
+  readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+
+  /** Creates `osg-<tag>-<pid>`; a leftover of the same name from a crashed run is removed first. */
+  static async create(tag: string): Promise<Netns> {
+    const name = `osg-${tag}-${process.pid}`.slice(0, 30);
+    try {
+      ip(['netns', 'del', name]);
+    } catch {
+      // none left over
+    }
+    ip(['netns', 'add', name]);
+    ip(['-n', name, 'link', 'set', 'lo', 'up']);
+    return new Netns(name);
+  }
+
+  /** A veth pair `name` / `name`p inside the namespace, both up (so the NIC has carrier), TX offload off. */
+  async addVeth(name: string, mac: string): Promise<void> {
+    const peer = `${name}p`;
+    ip(['-n', this.name, 'link', 'add', name, 'address', mac, 'type', 'veth', 'peer', 'name', peer]);
+    ip(['-n', this.name, 'link', 'set', peer, 'up']);
+    execFileSync('ip', ['netns', 'exec', this.name, 'ethtool', '-K', name, 'tx', 'off'], { stdio: 'ignore' });
+  }
+
+  delLink(name: string): void {
+    ip(['-n', this.name, 'link', 'del', name]);
+  }
+
+  ip(args: string[]): string {
+    return ip(['-n', this.name, ...args]);
+  }
+
+  /** `ip -j` output parsed. */
+  json<T = unknown>(args: string[]): T {
+    return JSON.parse(ip(['-n', this.name, '-j', ...args]) || '[]') as T;
+  }
+
+  /** Static global addresses of a NIC, sorted, `addr/prefix`. */
+  addrs(dev: string): string[] {
+    const [l] = this.json<{ addr_info: { local: string; prefixlen: number; scope: string }[] }[]>([
+      'addr',
+      'show',
+      'dev',
+      dev,
+    ]);
+    return (l?.addr_info ?? [])
+      .filter((a) => a.scope === 'global')
+      .map((a) => `${a.local}/${a.prefixlen}`)
+      .sort();
+  }
+
+  mtu(dev: string): number {
+    return this.json<{ mtu: number }[]>(['link', 'show', 'dev', dev])[0]!.mtu;
+  }
+
+  /** Every route of a NIC except kernel ones, as `dst via gw metric m proto p`, sorted. */
+  routes(dev: string): string[] {
+    const out: string[] = [];
+    for (const fam of ['-4', '-6']) {
+      for (const r of this.json<{ dst: string; gateway?: string; metric?: number; protocol?: string }[]>([
+        fam,
+        'route',
+        'show',
+        'dev',
+        dev,
+      ])) {
+        if (r.protocol === 'kernel' || r.protocol === 'ra') continue;
+        out.push(`${r.dst} via ${r.gateway ?? '-'} metric ${r.metric ?? 0} proto ${r.protocol ?? 'boot'}`);
+      }
+    }
+    return out.sort();
+  }
+
+  /** Everything the tests compare, for all given NICs. */
+  snapshot(devs: string[]): Record<string, { addrs: string[]; mtu: number; routes: string[] }> {
+    return Object.fromEntries(
+      devs.map((d) => [d, { addrs: this.addrs(d), mtu: this.mtu(d), routes: this.routes(d) }]),
+    );
+  }
+
+  async destroy(): Promise<void> {
+    try {
+      ip(['netns', 'del', this.name]);
+    } catch {
+      // already gone
+    }
+  }
+}

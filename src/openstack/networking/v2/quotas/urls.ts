@@ -1,0 +1,22 @@
+/**
+ * Paths of the quota API, relative to the Neutron endpoint.
+ *
+ * @example
+ *   quotaDetailsURL(projectId) // 'quotas/<project>/details.json'
+ */
+import { requireId } from '../shared/validate.ts';
+
+export const QUOTAS = 'quotas';
+
+export function quotaURL(projectId: string): string {
+  return `${QUOTAS}/${requireId(projectId, 'project id')}`;
+}
+
+/** The `quotas/{project}/details` call (used, limit, reserved per resource). */
+export function quotaDetailsURL(projectId: string): string {
+  return `${quotaURL(projectId)}/details.json`;
+}
+
+export function quotaDefaultsURL(projectId: string): string {
+  return `${quotaURL(projectId)}/default`;
+}

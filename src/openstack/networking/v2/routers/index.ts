@@ -1,0 +1,10 @@
+/**
+ * Neutron routers.
+ *
+ * @example
+ *   import * as x from './networking/v2/routers/index.ts';
+ *   const p = await x.get(net, id);
+ */
+export * from './requests.ts';
+export type * from './results.ts';
+export * from './urls.ts';

@@ -1,0 +1,191 @@
+/**
+ * Router calls: CRUD, interfaces, external gateway and extra routes. Create/update options are the
+ * request body (`{"router": {...}}`); list filters the query.
+ *
+ * @example
+ *   const r = await create(net, { name: 't-r' });
+ *   await addInterface(net, r.id, { subnet_id });
+ *   await setGateway(net, r.id, { network_id: extNetId });
+ */
+import { OsnetError } from '../../../../lib/errors.ts';
+import type { ServiceClient } from '../../../client/service-client.ts';
+import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
+import { requireObject } from '../shared/validate.ts';
+import type { Route, Router, RouterInterface } from './results.ts';
+import { ROUTERS, routerActionURL, routerURL } from './urls.ts';
+
+/** Request body of the external gateway: an external network, optionally SNAT and fixed addresses. */
+export interface GatewayOpts {
+  network_id: string;
+  /** Admin only in the default policy. */
+  enable_snat?: boolean;
+  external_fixed_ips?: { subnet_id?: string; ip_address?: string }[];
+}
+
+/** Request body attributes a router update may change. */
+export interface UpdateRouterOpts {
+  name?: string;
+  description?: string;
+  admin_state_up?: boolean;
+  /** null or {} removes the gateway. */
+  external_gateway_info?: GatewayOpts | Record<string, never> | null;
+  /** Replaces all static routes. */
+  routes?: Route[];
+  /** Admin only. */
+  distributed?: boolean;
+  /** Admin only. */
+  ha?: boolean;
+}
+
+/** Request body of a router create. */
+export interface CreateRouterOpts extends Omit<UpdateRouterOpts, 'routes'> {
+  availability_zone_hints?: string[];
+  flavor_id?: string;
+  /** Admin only. */
+  project_id?: string;
+}
+
+/** Query filters of a router list. */
+export interface ListRoutersOpts extends CommonListOpts<Router> {
+  status?: string | undefined;
+  admin_state_up?: boolean | undefined;
+  distributed?: boolean | undefined;
+  ha?: boolean | undefined;
+}
+
+/** Which thing to attach: a subnet (the router takes its gateway address) or an existing port. */
+export type InterfaceOpts = { subnet_id: string; port_id?: never } | { port_id: string; subnet_id?: never };
+
+/** Creates a router. @example await create(net, { name: 't-r' }) */
+export function create(client: ServiceClient, opts: CreateRouterOpts = {}): Promise<Router> {
+  return createOne<Router>(client, ROUTERS, 'router', opts);
+}
+
+/** One router by id. @example await get(net, id) */
+export function get(client: ServiceClient, id: string): Promise<Router> {
+  return getOne<Router>(client, routerURL(id), 'router');
+}
+
+/** Routers matching the filters, paged lazily. @example for await (const r of list(net, { tags: ['x'] })) {} */
+export function list<F extends ListRoutersOpts | undefined = undefined>(
+  client: ServiceClient,
+  filters?: F,
+): AsyncGenerator<Listed<Router, F>, void, undefined> {
+  return listAll<Router, F>(client, ROUTERS, 'routers', filters as F);
+}
+
+/** Changes a router; `ifMatch` makes it conditional. @example await update(net, id, { routes: [] }, { ifMatch: 4 }) */
+export function update(
+  client: ServiceClient,
+  id: string,
+  opts: UpdateRouterOpts,
+  options: UpdateOptions = {},
+): Promise<Router> {
+  return updateOne<Router>(client, routerURL(id), 'router', opts, options);
+}
+
+/** Deletes a router (its interfaces first, or Neutron answers 409). @example await remove(net, id) */
+export function remove(client: ServiceClient, id: string): Promise<void> {
+  return removeOne(client, routerURL(id));
+}
+
+/** Deletes a router; false when it was already gone. @example await removeIfExists(net, id) */
+export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
+  const path = routerURL(id);
+  return removeIfGone(() => removeOne(client, path));
+}
+
+function interfaceBody(opts: InterfaceOpts): InterfaceOpts {
+  const body = requireObject(opts, 'interface');
+  const hasSubnet = typeof body.subnet_id === 'string' && body.subnet_id !== '';
+  const hasPort = typeof body.port_id === 'string' && body.port_id !== '';
+  if (hasSubnet === hasPort) {
+    throw new OsnetError('OSNET_ERR_VALIDATION', 'interface: give exactly one of subnet_id and port_id', {
+      field: 'interface.subnet_id',
+    });
+  }
+  return opts;
+}
+
+async function interfaceCall(
+  client: ServiceClient,
+  id: string,
+  action: 'add_router_interface' | 'remove_router_interface',
+  opts: InterfaceOpts,
+): Promise<RouterInterface> {
+  // PUT with an explicit non-idempotent flag: a retried add after a lost answer would fail with 400 "already has a port"
+  const res = await client.put<RouterInterface>(routerActionURL(id, action), {
+    body: interfaceBody(opts),
+    idempotent: false,
+  });
+  return res.body;
+}
+
+/** Attaches a subnet or port to the router. @example await addInterface(net, routerId, { subnet_id }) */
+export function addInterface(
+  client: ServiceClient,
+  id: string,
+  opts: InterfaceOpts,
+): Promise<RouterInterface> {
+  return interfaceCall(client, id, 'add_router_interface', opts);
+}
+
+/** Detaches a subnet or port from the router. @example await removeInterface(net, routerId, { subnet_id }) */
+export function removeInterface(
+  client: ServiceClient,
+  id: string,
+  opts: InterfaceOpts,
+): Promise<RouterInterface> {
+  return interfaceCall(client, id, 'remove_router_interface', opts);
+}
+
+/** Sets the external gateway. @example await setGateway(net, routerId, { network_id: extNet }) */
+export function setGateway(
+  client: ServiceClient,
+  id: string,
+  gateway: GatewayOpts,
+  options: UpdateOptions = {},
+): Promise<Router> {
+  return update(client, id, { external_gateway_info: gateway }, options);
+}
+
+/** Removes the external gateway. @example await clearGateway(net, routerId) */
+export function clearGateway(
+  client: ServiceClient,
+  id: string,
+  options: UpdateOptions = {},
+): Promise<Router> {
+  return update(client, id, { external_gateway_info: {} }, options);
+}
+
+async function extraRoutes(
+  client: ServiceClient,
+  id: string,
+  action: 'add_extraroutes' | 'remove_extraroutes',
+  routes: Route[],
+): Promise<Router> {
+  if (!Array.isArray(routes) || routes.length === 0) {
+    throw new OsnetError('OSNET_ERR_VALIDATION', 'routes: must be a non-empty list', { field: 'routes' });
+  }
+  const res = await client.put<{ router: Router }>(routerActionURL(id, action), {
+    body: { router: { routes } },
+  });
+  return res.body.router;
+}
+
+/**
+ * Adds static routes without touching the others (extraroute-atomic extension; safe against concurrent
+ * writers, unlike `update({ routes })` which replaces the whole list).
+ *
+ * @example
+ *   await addExtraRoutes(net, id, [{ destination: '10.9.0.0/24', nexthop: '10.0.0.5' }]);
+ */
+export function addExtraRoutes(client: ServiceClient, id: string, routes: Route[]): Promise<Router> {
+  return extraRoutes(client, id, 'add_extraroutes', routes);
+}
+
+/** Removes these static routes, leaving the others. @example await removeExtraRoutes(net, id, routes) */
+export function removeExtraRoutes(client: ServiceClient, id: string, routes: Route[]): Promise<Router> {
+  return extraRoutes(client, id, 'remove_extraroutes', routes);
+}

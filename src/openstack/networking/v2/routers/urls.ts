@@ -1,0 +1,23 @@
+/**
+ * Paths of the router API, relative to the Neutron endpoint.
+ *
+ * @example
+ *   routerActionURL(id, 'add_router_interface') // 'routers/<id>/add_router_interface'
+ */
+import { requireId } from '../shared/validate.ts';
+
+export const ROUTERS = 'routers';
+
+export type RouterAction =
+  | 'add_router_interface'
+  | 'remove_router_interface'
+  | 'add_extraroutes'
+  | 'remove_extraroutes';
+
+export function routerURL(id: string): string {
+  return `${ROUTERS}/${requireId(id, 'router id')}`;
+}
+
+export function routerActionURL(id: string, action: RouterAction): string {
+  return `${routerURL(id)}/${action}`;
+}

@@ -1,0 +1,10 @@
+/**
+ * Neutron security-group-rules.
+ *
+ * @example
+ *   import * as x from './networking/v2/security-group-rules/index.ts';
+ *   const p = await x.get(net, id);
+ */
+export * from './requests.ts';
+export type * from './results.ts';
+export * from './urls.ts';

@@ -1,0 +1,13 @@
+/**
+ * Paths of the security group API, relative to the Neutron endpoint.
+ *
+ * @example
+ *   securityGroupURL(id) // 'security-groups/<id>'
+ */
+import { requireId } from '../shared/validate.ts';
+
+export const SECURITY_GROUPS = 'security-groups';
+
+export function securityGroupURL(id: string): string {
+  return `${SECURITY_GROUPS}/${requireId(id, 'security group id')}`;
+}

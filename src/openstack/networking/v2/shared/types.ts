@@ -1,0 +1,78 @@
+/**
+ * Attributes and option shapes every Neutron v2.0 resource shares (the `standard-attr-*` extensions).
+ *
+ * @example
+ *   const rev: number = (await ports.get(net, id)).revision_number;
+ */
+
+/** Fields the standard-attr extensions add to networks, subnets, ports, routers, SGs, floating IPs, ... */
+export interface StandardAttrs {
+  id: string;
+  project_id: string;
+  /** Same as project_id (the pre-Keystone-v3 name Neutron still returns). */
+  tenant_id: string;
+  description: string;
+  /** Bumped by every change; send it back as `ifMatch` to update only what you last read. */
+  revision_number: number;
+  created_at: string;
+  updated_at: string;
+  tags: string[];
+}
+
+/**
+ * Options of every `update`: `ifMatch` sends `If-Match: revision_number=N`, so the update fails with
+ * PreconditionFailedError (412) when someone changed the resource since revision N.
+ *
+ * @example
+ *   await ports.update(net, id, { name: 'x' }, { ifMatch: port.revision_number });
+ */
+export interface UpdateOptions {
+  ifMatch?: number | undefined;
+}
+
+/** Sort direction of a list (`sort_dir`). */
+export type SortDir = 'asc' | 'desc';
+
+/**
+ * Filters and paging every Neutron list accepts. All of them go to the query string:
+ * `ids`/`names` become repeated `id=`/`name=` (OR), tag lists are sent comma-separated as Neutron wants.
+ *
+ * @example
+ *   const f: CommonListOpts<Port> = { tags: ['a', 'b'], limit: 50, fields: ['id', 'name'] };
+ */
+export interface CommonListOpts<T> {
+  ids?: readonly string[] | undefined;
+  names?: readonly string[] | undefined;
+  description?: string | undefined;
+  project_id?: string | undefined;
+  revision_number?: number | undefined;
+  /** Resources carrying all of these tags. */
+  tags?: readonly string[] | undefined;
+  /** Resources carrying any of these tags. */
+  'tags-any'?: readonly string[] | undefined;
+  /** Resources not carrying all of these tags. */
+  'not-tags'?: readonly string[] | undefined;
+  /** Resources carrying none of these tags. */
+  'not-tags-any'?: readonly string[] | undefined;
+  /** Only these attributes come back; narrows the item type to `Pick<T, field>`. */
+  fields?: readonly (keyof T & string)[] | undefined;
+  sort_key?: (keyof T & string) | undefined;
+  sort_dir?: SortDir | undefined;
+  /** Page size: the iterator fetches pages of this many items, following Neutron's next links. */
+  limit?: number | undefined;
+  /** Start after this id (Neutron's marker). */
+  marker?: string | undefined;
+}
+
+/**
+ * The item type a list yields: the whole resource, or only the asked `fields`.
+ *
+ * @example
+ *   type P = Listed<Port, { fields: ['id'] }>; // Pick<Port, 'id'>
+ */
+export type Listed<T, F> = F extends { fields: readonly (infer K)[] }
+  ? Pick<T, K & keyof T>
+  : F extends { fields?: readonly (infer K)[] | undefined }
+    ? // fields that may or may not be given: only what every answer has is safe
+      Pick<T, K & keyof T> & Partial<T>
+    : T;

@@ -1,0 +1,138 @@
+/**
+ * Proves the lab answers like an OpenStack cloud, with the project's own client: an admin creates a network,
+ * a subnet and a port bound to this host (OVN binds it: vif_type ovs), reads it back and deletes all three
+ * (404 after); a tenant's network stays invisible to the other tenant. Prints each step's milliseconds.
+ * Exit 0 = passed. Run by scripts/lab/smoke (which points OS_CLIENT_CONFIG_FILE at the lab's clouds.yaml).
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { toOsnetError } from '../../src/lib/errors.ts';
+import { type Cloud, openCloud } from '../../src/openstack/client/cloud.ts';
+import { NotFoundError } from '../../src/openstack/client/errors.ts';
+import type { ServiceClient } from '../../src/openstack/client/service-client.ts';
+
+interface Net {
+  id: string;
+}
+interface Port {
+  id: string;
+  status: string;
+  'binding:host_id': string;
+  'binding:vif_type': string;
+  fixed_ips: { ip_address: string }[];
+}
+
+const tag = `smoke-${randomBytes(3).toString('hex')}`;
+const cleanups: (() => Promise<unknown>)[] = [];
+const clouds: Cloud[] = [];
+
+async function step<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const out = await fn();
+  console.log(`ok   ${what} (${Math.round(performance.now() - t)} ms)`);
+  return out;
+}
+
+function check(cond: boolean, what: string): void {
+  if (!cond) throw new Error(`check failed: ${what}`);
+}
+
+async function gone(net: ServiceClient, path: string): Promise<boolean> {
+  try {
+    await net.get(path);
+    return false;
+  } catch (e) {
+    if (e instanceof NotFoundError) return true;
+    throw e;
+  }
+}
+
+async function open(name: string): Promise<ServiceClient> {
+  const cloud = await openCloud({ cloud: name });
+  clouds.push(cloud);
+  return cloud.network();
+}
+
+async function main(): Promise<void> {
+  const admin = await step('lab-admin: token and network endpoint from the catalog', () => open('lab-admin'));
+  const net = await step('create network', async () => {
+    const { body } = await admin.post<{ network: Net }>('networks', {
+      body: { network: { name: `${tag}-net` } },
+    });
+    cleanups.push(() => admin.delete(`networks/${body.network.id}`));
+    return body.network;
+  });
+  const sub = await step('create subnet 10.250.0.0/24', async () => {
+    const { body } = await admin.post<{ subnet: Net }>('subnets', {
+      body: { subnet: { name: `${tag}-sub`, network_id: net.id, ip_version: 4, cidr: '10.250.0.0/24' } },
+    });
+    cleanups.push(() => admin.delete(`subnets/${body.subnet.id}`));
+    return body.subnet;
+  });
+  const host = hostname();
+  const port = await step(`create port bound to host ${host}`, async () => {
+    const { body } = await admin.post<{ port: Port }>('ports', {
+      body: {
+        port: {
+          name: `${tag}-port`,
+          network_id: net.id,
+          device_owner: 'compute:osnet-smoke',
+          'binding:host_id': host,
+          'binding:profile': { osnet: 'smoke' },
+        },
+      },
+    });
+    cleanups.push(() => admin.delete(`ports/${body.port.id}`));
+    return body.port;
+  });
+  await step('port read back: bound by OVN (vif_type ovs), has an address', async () => {
+    const { body } = await admin.get<{ port: Port }>(`ports/${port.id}`);
+    check(body.port['binding:host_id'] === host, `binding:host_id is ${body.port['binding:host_id']}`);
+    check(body.port['binding:vif_type'] === 'ovs', `binding:vif_type is ${body.port['binding:vif_type']}`);
+    check(body.port.fixed_ips[0]?.ip_address.startsWith('10.250.0.') === true, 'fixed IP in 10.250.0.0/24');
+  });
+  for (const [what, path] of [
+    ['port', `ports/${port.id}`],
+    ['subnet', `subnets/${sub.id}`],
+    ['network', `networks/${net.id}`],
+  ] as const) {
+    const undo = cleanups.pop();
+    await step(`delete ${what}, then 404`, async () => {
+      await undo?.();
+      check(await gone(admin, path), `${what} still there after delete`);
+    });
+  }
+
+  const demo = await step('lab-demo: token', () => open('lab-demo'));
+  const demo2 = await step('lab-demo2: token', () => open('lab-demo2'));
+  const dnet = await step('demo creates its own network', async () => {
+    const { body } = await demo.post<{ network: Net }>('networks', {
+      body: { network: { name: `${tag}-demo` } },
+    });
+    cleanups.push(() => demo.delete(`networks/${body.network.id}`));
+    return body.network;
+  });
+  await step("demo2 cannot see demo's network (404)", async () => {
+    check(await gone(demo2, `networks/${dnet.id}`), 'demo2 sees the network of demo');
+  });
+  await step('demo deletes its network', async () => {
+    await cleanups.pop()?.();
+  });
+}
+
+const t0 = performance.now();
+let failed = false;
+try {
+  await main();
+} catch (e) {
+  failed = true;
+  const err = toOsnetError(e);
+  console.error(`FAIL ${err.code}: ${err.message}`);
+} finally {
+  for (const undo of cleanups.reverse()) await undo().catch(() => undefined);
+  for (const c of clouds) await c.close();
+}
+console.log(
+  `${failed ? 'SMOKE FAILED' : 'SMOKE PASSED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+);
+process.exit(failed ? 1 : 0);

@@ -10,7 +10,9 @@ osnet_npm_deps() {
   if [ ! -x "$OSNET_ROOT/node_modules/.bin/node" ] || [ "$OSNET_ROOT/package-lock.json" -nt "$OSNET_ROOT/node_modules/.package-lock.json" ]; then
     command -v npm >/dev/null || { echo "installing Debian packages: nodejs npm" >&2; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y install nodejs npm; }
     echo "installing npm packages (package-lock.json): Node 24, TypeScript, Biome, esbuild and the runtime libraries" >&2
-    (cd "$OSNET_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    # npm install, not npm ci: the registry here lacks some of Biome's optional per-platform packages, which
+    # npm ci counts as a lock mismatch; npm install honours package-lock.json and skips them
+    (cd "$OSNET_ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
   local v
   v=$(node --version)

@@ -6,6 +6,7 @@
  *   const net = await cloud.network();
  *   const { body } = await net.get<{ port: Port }>(`ports/${id}`);
  */
+import { OsnetError } from '../../lib/errors.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
 import type { Transport, TransportResponse } from '../http/transport.ts';
 import { errorForStatus, parseServiceError } from './errors.ts';
@@ -74,7 +75,10 @@ export class ServiceClient {
     const base = new URL(this.endpoint);
     if (u.origin !== base.origin) {
       // never send our token to another host (a pagination link could point anywhere)
-      throw new Error(`refusing URL ${u.origin}: not on the ${this.serviceType} endpoint ${base.origin}`);
+      throw new OsnetError(
+        'OSNET_ERR_OS_UNEXPECTED',
+        `refusing ${u.origin}: not on the ${this.serviceType} endpoint ${base.origin} (the token is only sent there)`,
+      );
     }
     for (const [k, v] of Object.entries(query ?? {})) {
       if (v === undefined || v === null) continue;

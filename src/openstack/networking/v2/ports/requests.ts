@@ -51,8 +51,6 @@ export interface CreatePortOpts extends UpdatePortOpts {
   /** Admin only: create in another project. */
   project_id?: string;
   propagate_uplink_status?: boolean;
-  /** Tags set at creation (tag-ports-during-bulk-creation extension). */
-  tags?: string[];
 }
 
 /** Query filters of a port list. */

@@ -50,12 +50,13 @@ export interface Port extends StandardAttrs {
   allowed_address_pairs: AllowedAddressPair[];
   port_security_enabled: boolean;
   extra_dhcp_opts: ExtraDhcpOpt[];
-  'binding:host_id': string;
-  'binding:profile': Record<string, JsonValue>;
   'binding:vnic_type': VnicType;
+  // The default policy shows these four to admins only: they are absent from ordinary users' answers.
+  'binding:host_id'?: string;
+  'binding:profile'?: Record<string, JsonValue>;
   /** 'unbound' until a host binds it, 'ovs' when bound, 'binding_failed' when no agent/chassis took it. */
-  'binding:vif_type': string;
-  'binding:vif_details': Record<string, JsonValue>;
+  'binding:vif_type'?: string;
+  'binding:vif_details'?: Record<string, JsonValue>;
   qos_policy_id?: string | null;
   qos_network_policy_id?: string | null;
   propagate_uplink_status?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Router calls: CRUD, interfaces, external gateway and extra routes. Create/update options are the
+ * Router calls: CRUD, interfaces, external gateway and extra routes (read-modify-write under If-Match). Create/update options are the
  * request body (`{"router": {...}}`); list filters the query.
  *
  * @example
@@ -8,6 +8,7 @@
  *   await setGateway(net, r.id, { network_id: extNetId });
  */
 import { OsnetError } from '../../../../lib/errors.ts';
+import { PreconditionFailedError } from '../../../client/errors.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
 import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
@@ -159,33 +160,47 @@ export function clearGateway(
   return update(client, id, { external_gateway_info: {} }, options);
 }
 
-async function extraRoutes(
+function sameRoute(a: Route, b: Route): boolean {
+  return a.destination === b.destination && a.nexthop === b.nexthop;
+}
+
+/**
+ * Changes the static routes by read-modify-write under `If-Match`, retried when another writer got in
+ * between, so concurrent callers never drop each other's routes (works without extraroute-atomic).
+ */
+async function editRoutes(
   client: ServiceClient,
   id: string,
-  action: 'add_extraroutes' | 'remove_extraroutes',
   routes: Route[],
+  edit: (current: Route[]) => Route[],
 ): Promise<Router> {
   if (!Array.isArray(routes) || routes.length === 0) {
     throw new OsnetError('OSNET_ERR_VALIDATION', 'routes: must be a non-empty list', { field: 'routes' });
   }
-  const res = await client.put<{ router: Router }>(routerActionURL(id, action), {
-    body: { router: { routes } },
-  });
-  return res.body.router;
+  for (let attempt = 1; ; attempt++) {
+    const router = await get(client, id);
+    try {
+      return await update(client, id, { routes: edit(router.routes) }, { ifMatch: router.revision_number });
+    } catch (e) {
+      if (!(e instanceof PreconditionFailedError) || attempt >= 5) throw e;
+    }
+  }
 }
 
 /**
- * Adds static routes without touching the others (extraroute-atomic extension; safe against concurrent
- * writers, unlike `update({ routes })` which replaces the whole list).
+ * Adds static routes, keeping the others (and not adding one twice).
  *
  * @example
  *   await addExtraRoutes(net, id, [{ destination: '10.9.0.0/24', nexthop: '10.0.0.5' }]);
  */
 export function addExtraRoutes(client: ServiceClient, id: string, routes: Route[]): Promise<Router> {
-  return extraRoutes(client, id, 'add_extraroutes', routes);
+  return editRoutes(client, id, routes, (cur) => [
+    ...cur,
+    ...routes.filter((r) => !cur.some((c) => sameRoute(c, r))),
+  ]);
 }
 
-/** Removes these static routes, leaving the others. @example await removeExtraRoutes(net, id, routes) */
+/** Removes these static routes, keeping the others. @example await removeExtraRoutes(net, id, routes) */
 export function removeExtraRoutes(client: ServiceClient, id: string, routes: Route[]): Promise<Router> {
-  return extraRoutes(client, id, 'remove_extraroutes', routes);
+  return editRoutes(client, id, routes, (cur) => cur.filter((c) => !routes.some((r) => sameRoute(c, r))));
 }

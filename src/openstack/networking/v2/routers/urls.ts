@@ -8,11 +8,7 @@ import { requireId } from '../shared/validate.ts';
 
 export const ROUTERS = 'routers';
 
-export type RouterAction =
-  | 'add_router_interface'
-  | 'remove_router_interface'
-  | 'add_extraroutes'
-  | 'remove_extraroutes';
+export type RouterAction = 'add_router_interface' | 'remove_router_interface';
 
 export function routerURL(id: string): string {
   return `${ROUTERS}/${requireId(id, 'router id')}`;

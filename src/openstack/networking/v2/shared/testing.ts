@@ -1,0 +1,67 @@
+/**
+ * Helpers for the Neutron integration tests (tests only): count the pages a list really fetched, and
+ * undo everything a test created, newest first, even when some of it is already gone.
+ *
+ * @example
+ *   const { client, urls } = countingClient(net);
+ *   const cleanup = new Cleanup();
+ *   cleanup.defer(() => ports.removeIfExists(net, id));
+ */
+import type { ServiceClient } from '../../../client/service-client.ts';
+
+const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+
+/**
+ * A view of `client` that records every call as "METHOD path", so a test can see each page fetched or
+ * that a bulk create was one POST. `urls` holds the GET paths alone.
+ */
+export function countingClient(client: ServiceClient): {
+  client: ServiceClient;
+  calls: string[];
+  urls: string[];
+} {
+  const calls: string[] = [];
+  const urls: string[] = [];
+  const proxy = new Proxy(client, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== 'function') return v;
+      if (typeof prop === 'string' && VERBS.has(prop)) {
+        return (path: string, opts?: Parameters<ServiceClient['get']>[1]) => {
+          calls.push(`${prop.toUpperCase()} ${path}`);
+          if (prop === 'get') urls.push(path);
+          return (v as ServiceClient['get']).call(target, path, opts);
+        };
+      }
+      return v.bind(target);
+    },
+  });
+  return { client: proxy, calls, urls };
+}
+
+/** A LIFO list of undo steps; `run` tries every step and reports the failures together. */
+export class Cleanup {
+  private readonly steps: (() => Promise<unknown>)[] = [];
+
+  defer(step: () => Promise<unknown>): void {
+    this.steps.push(step);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    while (this.steps.length > 0) {
+      const step = this.steps.pop()!;
+      try {
+        await step();
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, `cleanup: ${errors.length} step(s) failed`);
+  }
+}
+
+/** A random tag unique to one test run, to filter lists down to what this test made. */
+export function runTag(): string {
+  return `t-run-${Math.random().toString(36).slice(2, 10)}`;
+}

@@ -12,7 +12,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { toOsnetError } from '../../src/lib/errors.ts';
 import { registerSecret } from '../../src/lib/redact.ts';
 import { openCloud } from '../../src/openstack/client/cloud.ts';
-import { UnauthorizedError } from '../../src/openstack/client/errors.ts';
+import { NotFoundError, UnauthorizedError } from '../../src/openstack/client/errors.ts';
 import { collect } from '../../src/openstack/client/pagination.ts';
 import type { ServiceClient } from '../../src/openstack/client/service-client.ts';
 import type { CloudConfig } from '../../src/openstack/config/types.ts';
@@ -126,7 +126,8 @@ async function authWorks(cfg: CloudConfig): Promise<boolean> {
     await cloud.token();
     return true;
   } catch (e) {
-    if (e instanceof UnauthorizedError) return false;
+    // a deleted application credential gets 404 from Keystone, a wrong secret 401
+    if (e instanceof UnauthorizedError || e instanceof NotFoundError) return false;
     throw e;
   } finally {
     await cloud.close();

@@ -35,9 +35,12 @@ export async function labCloud(name: string): Promise<Cloud> {
     await cloud.token();
   } catch (e) {
     await cloud.close();
-    throw new Error(`the lab is not up: no token for cloud ${name} (${(e as Error).message}). Run scripts/lab/up.`, {
-      cause: e,
-    });
+    throw new Error(
+      `the lab is not up: no token for cloud ${name} (${(e as Error).message}). Run scripts/lab/up.`,
+      {
+        cause: e,
+      },
+    );
   }
   return cloud;
 }

@@ -27,7 +27,12 @@ describe('identity v3 projects (lab)', () => {
 
   it('creates, gets, lists with filters, updates and deletes a project (404 after)', async () => {
     const name = uniqueName();
-    const p = await projects.create(id, { name, domain_id: 'default', description: 'first', tags: [`${name}-x`] });
+    const p = await projects.create(id, {
+      name,
+      domain_id: 'default',
+      description: 'first',
+      tags: [`${name}-x`],
+    });
     made.push(p.id);
     assert.equal(p.name, name);
     assert.equal(p.domain_id, 'default');
@@ -63,13 +68,15 @@ describe('identity v3 projects (lab)', () => {
 
   it('lists every project (the lab seeded admin, service, demo, demo2)', async () => {
     const names = (await collect(projects.list(id))).map((p) => p.name);
-    for (const n of ['admin', 'service', 'demo', 'demo2']) assert.ok(names.includes(n), `missing project ${n}`);
+    for (const n of ['admin', 'service', 'demo', 'demo2'])
+      assert.ok(names.includes(n), `missing project ${n}`);
   });
 
   it('refuses bad input before any request, naming the field', async () => {
     await assert.rejects(
       projects.create(id, { name: '' }),
-      (e: unknown) => e instanceof OsnetError && e.code === 'OSNET_ERR_VALIDATION' && e.field === 'project.name',
+      (e: unknown) =>
+        e instanceof OsnetError && e.code === 'OSNET_ERR_VALIDATION' && e.field === 'project.name',
     );
     await assert.rejects(
       projects.get(id, ''),

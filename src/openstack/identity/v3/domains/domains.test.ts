@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Cloud } from '../../../client/cloud.ts';
+import { NotFoundError } from '../../../client/errors.ts';
+import { collect } from '../../../client/pagination.ts';
+import type { ServiceClient } from '../../../client/service-client.ts';
+import { labCloud, uniqueName } from '../test-lab.ts';
+import * as domains from './index.ts';
+
+describe('identity v3 domains (lab)', () => {
+  let admin: Cloud;
+  let id: ServiceClient;
+
+  before(async () => {
+    admin = await labCloud('lab-admin');
+    id = await admin.identity();
+  });
+  after(async () => {
+    await admin?.close();
+  });
+
+  it('gets the default domain and finds it by name', async () => {
+    const d = await domains.get(id, 'default');
+    assert.equal(d.name, 'Default');
+    assert.equal(d.enabled, true);
+    assert.deepEqual(
+      (await collect(domains.list(id, { name: 'Default' }))).map((x) => x.id),
+      ['default'],
+    );
+    assert.equal((await collect(domains.list(id, { name: uniqueName() }))).length, 0);
+  });
+
+  it('answers 404 for an unknown domain', async () => {
+    await assert.rejects(domains.get(id, uniqueName()), NotFoundError);
+  });
+});

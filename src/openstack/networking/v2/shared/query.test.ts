@@ -65,3 +65,8 @@ test('bad filters fail naming the field, before any request', () => {
   rejects(() => toQuery({ device_id: { nested: true } }), 'filters.device_id');
   rejects(() => toQuery({ ids: ['a', ['b']] }), 'filters.ids[1]');
 });
+
+test('sort_key alone gets sort_dir=asc, which Neutron requires in pairs', () => {
+  assert.deepEqual(toQuery({ sort_key: 'name' }), { sort_key: 'name', sort_dir: 'asc' });
+  assert.deepEqual(toQuery({ sort_key: 'name', sort_dir: 'desc' }), { sort_key: 'name', sort_dir: 'desc' });
+});

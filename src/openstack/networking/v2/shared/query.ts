@@ -59,5 +59,7 @@ export function toQuery(filters: object | undefined, path = 'filters'): Record<s
       q[RENAMED[key] ?? key] = scalar(value, field);
     }
   }
+  // Neutron wants as many sort_dir as sort_key (400 otherwise); ascending is the natural default
+  if (q.sort_key !== undefined && q.sort_dir === undefined) q.sort_dir = 'asc';
   return q;
 }

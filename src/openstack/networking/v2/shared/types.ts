@@ -57,6 +57,7 @@ export interface CommonListOpts<T> {
   /** Only these attributes come back; narrows the item type to `Pick<T, field>`. */
   fields?: readonly (keyof T & string)[] | undefined;
   sort_key?: (keyof T & string) | undefined;
+  /** Default 'asc' when `sort_key` is given. */
   sort_dir?: SortDir | undefined;
   /** Page size: the iterator fetches pages of this many items, following Neutron's next links. */
   limit?: number | undefined;

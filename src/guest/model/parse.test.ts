@@ -382,6 +382,14 @@ const NEGATIVE: [string, (d: ReturnType<typeof doc>) => unknown, string, RegExp]
     /integer/,
   ],
   [
+    'IPv6 on a link with MTU below 1280',
+    (d) => {
+      d.links[0]!.mtu = 1200;
+    },
+    '$.links[0].mtu',
+    /below 1280/,
+  ],
+  [
     'bad link name',
     (d) => {
       d.links[0]!.name = 'a/b';

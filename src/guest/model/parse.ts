@@ -355,6 +355,14 @@ export function parse(raw: unknown): NetworkConfig {
       fail(`$.networks[${i}].id`, `duplicate network id ${JSON.stringify(n.id)} (also $.networks[${prev}])`);
     netIds.set(n.id, i);
   });
+  // The kernel turns IPv6 off on a link whose MTU is below 1280, so such a network could never work.
+  networks.forEach((n, i) => {
+    const li = links.findIndex((l) => l.id === n.link);
+    const mtu = links[li]?.mtu;
+    if (n.family === 6 && mtu !== undefined && mtu < 1280) {
+      fail(`$.links[${li}].mtu`, `MTU ${mtu} is below 1280, the IPv6 minimum, but $.networks[${i}] is IPv6`);
+    }
+  });
   // One NIC cannot have two default gateways in one family: the kernel would keep whichever came last.
   for (const family of [4, 6] as const) {
     const seen = new Map<string, { via: string; index: number }>();

@@ -1,0 +1,89 @@
+/**
+ * One synchronisation of the guest with its metadata, shared by `apply`, `event` and `watch`: load the
+ * source, validate, match NICs by MAC, and apply. After a NIC event it first waits (bounded) until the
+ * metadata agrees with the system: udev's "remove" fires before Nova updates network_data.json, and an
+ * "add" can precede it too. When the wait runs out, NICs absent from the system are left out and logged.
+ *
+ * @example
+ *   await syncOnce({ source: { source: 'auto' }, format: 'netplan', root: '/', log });
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../lib/log.ts';
+import { type ApplyResult, applyConfig } from './apply/index.ts';
+import { parse } from './model/parse.ts';
+import { dropAbsentLinks, readSystemMacs, resolveNames } from './model/resolve-names.ts';
+import type { NetworkConfig } from './model/types.ts';
+import type { Format } from './render/types.ts';
+import { loadSource, type SourceOptions } from './source/index.ts';
+import type { LinkEvent } from './watch/link-monitor.ts';
+
+export interface AgentOptions {
+  source: SourceOptions;
+  format: Format;
+  root: string;
+  log: Logger;
+  /** NIC names by MAC; read from `sysRoot` when absent. */
+  macMap?: Map<string, string>;
+  sysRoot?: string;
+  netns?: string;
+  reconfigure?: boolean;
+}
+
+export interface SyncHint {
+  events: LinkEvent[];
+  /** Longest wait for the metadata to agree with the system, ms. */
+  waitMs: number;
+  /** Interval between metadata re-reads while waiting, ms. */
+  pollMs: number;
+}
+
+async function snapshot(opts: AgentOptions): Promise<{ cfg: NetworkConfig; macs: Map<string, string> }> {
+  const { raw } = await loadSource(opts.source);
+  const cfg = parse(raw);
+  const macs = opts.macMap ?? (await readSystemMacs(opts.sysRoot));
+  return { cfg, macs };
+}
+
+/** What still disagrees between metadata and system, given the events that triggered the sync. */
+function disagreement(cfg: NetworkConfig, macs: Map<string, string>, events: LinkEvent[]): string[] {
+  const listed = new Set(cfg.links.flatMap((l) => (l.kind === 'physical' ? [l.mac] : [])));
+  const out: string[] = [];
+  for (const l of cfg.links)
+    if (l.kind === 'physical' && !macs.has(l.mac)) out.push(`link ${l.id} (${l.mac}) not on the system`);
+  for (const e of events) {
+    if (e.action === 'add' && e.mac && macs.get(e.mac) === e.ifname && !listed.has(e.mac)) {
+      out.push(`new NIC ${e.ifname} (${e.mac}) not in the metadata`);
+    }
+  }
+  return out;
+}
+
+/** Loads, validates and applies once; see the module comment. */
+export async function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
+  const log = opts.log;
+  let { cfg, macs } = await snapshot(opts);
+  if (hint && hint.events.length > 0) {
+    const deadline = Date.now() + hint.waitMs;
+    let waiting = disagreement(cfg, macs, hint.events);
+    while (waiting.length > 0 && Date.now() < deadline) {
+      log.info({ waiting }, 'metadata does not match the NICs yet; waiting for it to change');
+      await sleep(Math.min(hint.pollMs, Math.max(0, deadline - Date.now())));
+      ({ cfg, macs } = await snapshot(opts));
+      waiting = disagreement(cfg, macs, hint.events);
+    }
+    if (waiting.length > 0)
+      log.warn({ waiting, waitedMs: hint.waitMs }, 'metadata still disagrees; applying what matches');
+  }
+  const { cfg: present, dropped } = dropAbsentLinks(cfg, macs);
+  for (const id of dropped) log.warn({ link: id }, 'link left out: its NIC is not on the system');
+  const named = resolveNames(present, macs);
+  const result = await applyConfig(named, {
+    format: opts.format,
+    root: opts.root,
+    log,
+    ...(opts.netns ? { netns: opts.netns } : {}),
+    ...(opts.reconfigure !== undefined ? { reconfigure: opts.reconfigure } : {}),
+  });
+  for (const nic of result.touched) log.info({ nic, format: opts.format }, 'NIC reconfigured');
+  return result;
+}

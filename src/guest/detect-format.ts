@@ -1,0 +1,70 @@
+/**
+ * Picks the renderer for a system from `/etc/os-release` (under a root), falling back to which network
+ * stack is installed. Ubuntu 18.04+ uses netplan; Debian ifupdown (netplan when /etc/netplan exists, as
+ * on Debian 13 cloud images); RHEL-family 9+ and Fedora NetworkManager keyfiles, older RHEL sysconfig;
+ * Windows PowerShell.
+ *
+ * @example
+ *   await detectFormat('/'); // 'netplan' on Ubuntu 22.04
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OsnetError } from '../lib/errors.ts';
+import type { Format } from './render/types.ts';
+
+/** Key/value pairs of an os-release file (quotes removed). */
+export function parseOsRelease(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+const RHEL_LIKE = ['rhel', 'centos', 'rocky', 'almalinux', 'ol', 'fedora', 'cloudlinux', 'eurolinux'];
+
+/** The format for an os-release and the tools present under `root`, or undefined if unknown. */
+export function formatFor(os: Record<string, string>, root: string): Format | undefined {
+  const ids = [os.ID ?? '', ...(os.ID_LIKE ?? '').split(/\s+/)].filter(Boolean);
+  const major = Number.parseInt(os.VERSION_ID ?? '', 10);
+  const has = (p: string) => existsSync(join(root, p));
+  if (ids.includes('ubuntu')) return Number.isNaN(major) || major >= 18 ? 'netplan' : 'ifupdown';
+  if (ids.includes('debian')) return has('etc/netplan') && has('usr/sbin/netplan') ? 'netplan' : 'ifupdown';
+  if (ids.some((i) => RHEL_LIKE.includes(i))) {
+    if (os.ID === 'fedora' || (!Number.isNaN(major) && major >= 9)) return 'networkmanager';
+    return 'sysconfig';
+  }
+  if (has('usr/sbin/netplan') && has('etc/netplan')) return 'netplan';
+  if (has('etc/NetworkManager')) return 'networkmanager';
+  if (has('etc/systemd/network') && has('lib/systemd/systemd-networkd')) return 'networkd';
+  if (has('etc/network/interfaces')) return 'ifupdown';
+  return undefined;
+}
+
+/** Detects the format under `root`; OSNET_ERR_UNSUPPORTED asking for --format when it cannot. */
+export async function detectFormat(root: string): Promise<Format> {
+  if (process.platform === 'win32') return 'powershell';
+  let os: Record<string, string> = {};
+  for (const p of ['etc/os-release', 'usr/lib/os-release']) {
+    try {
+      os = parseOsRelease(await readFile(join(root, p), 'utf8'));
+      break;
+    } catch {
+      // try the next location
+    }
+  }
+  const f = formatFor(os, root);
+  if (!f) {
+    throw new OsnetError(
+      'OSNET_ERR_UNSUPPORTED',
+      `cannot tell the network stack of ${root} (ID=${os.ID ?? 'unknown'}); pass --format`,
+      {
+        field: '--format',
+      },
+    );
+  }
+  return f;
+}

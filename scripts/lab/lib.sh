@@ -41,10 +41,15 @@ secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # pid_of <name>: the pid in $LAB/run/<name>.pid, if any
 pid_of() { [ -s "$LAB/run/$1.pid" ] && cat "$LAB/run/$1.pid"; }
+# running <pid>: the process exists and is not a zombie (PID 1 here may reap exited daemons late)
+running() {
+  local st
+  st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
 # pid_alive <name>: the PID file names a live process
 pid_alive() {
   local p
-  p=$(pid_of "$1") && [ -n "$p" ] && kill -0 "$p" 2>/dev/null
+  p=$(pid_of "$1") && [ -n "$p" ] && running "$p"
 }
 
 # listening <port>: something listens on 127.0.0.1:<port> (or any address)

@@ -8,7 +8,7 @@
  * @example
  *   renderIpCommands(cfg)[0]; // ['ip', 'link', 'set', 'dev', 'eth0', 'mtu', '1450']
  */
-import type { NetworkConfig } from '../model/types.ts';
+import type { NetworkConfig, Route } from '../model/types.ts';
 import { type NicView, needsOnLink, nicViews } from './nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
 
@@ -70,12 +70,22 @@ function linkCommands(nic: NicView): IpCommand[] {
   return out;
 }
 
+/**
+ * Whether `ip` can add this route now. The kernel refuses a gateway (even on-link) on a NIC without an
+ * address of that family, so routes of a DHCP-only family wait for the lease: the DHCP client or the
+ * system renderer sets them. IPv6 link-local gateways always work.
+ */
+export function routableNow(r: Route, nic: NicView): boolean {
+  if (nic.addresses.some((a) => a.family === r.family)) return true;
+  return r.family === 6 && r.via.startsWith('fe80:');
+}
+
 function l3Commands(nic: NicView): IpCommand[] {
   if (nic.bondMaster) return [];
   const out: IpCommand[] = [];
   for (const a of nic.addresses)
     out.push(['ip', `-${a.family}`, 'address', 'replace', a.cidr, 'dev', nic.name]);
-  for (const r of nic.routes) {
+  for (const r of nic.routes.filter((x) => routableNow(x, nic))) {
     const cmd = ['ip', `-${r.family}`, 'route', 'replace', r.to, 'via', r.via, 'dev', nic.name];
     if (r.metric !== undefined) cmd.push('metric', String(r.metric));
     if (needsOnLink(r, nic)) cmd.push('onlink');
@@ -113,6 +123,9 @@ function notes(nic: NicView): string[] {
   if (nic.dhcp4) out.push(`# ${nic.name}: IPv4 by DHCP (not an ip command)`);
   if (nic.acceptRa) out.push(`# ${nic.name}: IPv6 by router advertisement${nic.dhcp6 ? ' and DHCPv6' : ''}`);
   if (nic.dns.length > 0) out.push(`# ${nic.name}: DNS ${nic.dns.join(' ')}`);
+  for (const r of nic.bondMaster ? [] : nic.routes.filter((x) => !routableNow(x, nic))) {
+    out.push(`# ${nic.name}: route ${r.to} via ${r.via} waits for a DHCP lease (set by the DHCP client)`);
+  }
   return out;
 }
 

@@ -64,14 +64,14 @@ function unique<T>(items: T[]): T[] {
 
 /**
  * True when the gateway of `route` is not inside any static subnet of the NIC, so the route must be
- * marked on-link (the kernel refuses a gateway it cannot reach otherwise). Link-local gateways are
- * reachable on any IPv6 link; NICs with a dynamic address of the family are left to the server.
+ * marked on-link: the kernel refuses a gateway it cannot reach otherwise, and networkd warns and turns
+ * GatewayOnLink on by itself. That includes routes on DHCP/SLAAC NICs, whose subnet is unknown until a
+ * lease arrives. Link-local IPv6 gateways are reachable on any link and need no mark.
  */
 export function needsOnLink(route: Route, nic: NicView): boolean {
   const gw = parseIp(route.via, route.family);
   if (!gw) return false;
   if (route.family === 6 && gw.value >> 118n === 0x3fan) return false;
-  if (route.family === 4 ? nic.dhcp4 : nic.dhcp6 || nic.acceptRa === true) return false;
   return !nic.addresses.some((a) => {
     if (a.family !== route.family) return false;
     const [addr, len] = a.cidr.split('/') as [string, string];

@@ -9,7 +9,7 @@
  *   const r = await validateIp(renderIp(cfg), cfg);
  */
 import type { NetworkConfig } from '../model/types.ts';
-import { renderIpCommandsByNic } from '../render/ip.ts';
+import { renderIpCommandsByNic, routableNow } from '../render/ip.ts';
 import { nicViews } from '../render/nic.ts';
 import type { RenderedFile } from '../render/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from './run.ts';
@@ -64,7 +64,7 @@ async function readBack(ns: string, cfg: NetworkConfig, ran: Set<string>, errors
     if (JSON.stringify([...got].sort()) !== JSON.stringify([...want].sort())) {
       errors.push(`${nic.name}: addresses ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
     }
-    for (const r of nic.bondMaster ? [] : nic.routes) {
+    for (const r of nic.bondMaster ? [] : nic.routes.filter((x) => routableNow(x, nic))) {
       const table = r.family === 4 ? routes4 : routes6;
       const hit = table.find(
         (x) =>

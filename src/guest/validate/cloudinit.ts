@@ -1,0 +1,264 @@
+/**
+ * Semantic comparison with Debian's cloud-init (22.4.2): the oracle script (cloudinit-oracle.py, run with
+ * /usr/bin/python3) says what cloud-init makes of a network_data.json per link; this module reduces our
+ * model and our renderings to the same per-NIC summary and lists the differences. Every difference that
+ * is deliberate has a rule here and a line in docs/guest.md ("Differences from cloud-init"); the tests
+ * require that no other difference exists.
+ *
+ * @example
+ *   const ci = await cloudInitView(fixture.path, fixture.macMap);
+ *   const diffs = compareNics(ci, modelSemantics(cfg), rawDnsOf(fixture.raw));
+ */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { parseIp } from '../model/ip.ts';
+import type { NetworkConfig } from '../model/types.ts';
+import { type IpCommand, routableNow } from '../render/ip.ts';
+import { nicViews } from '../render/nic.ts';
+import type { RenderedFile } from '../render/types.ts';
+import { run, withTempDir } from './run.ts';
+
+const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'cloudinit-oracle.py');
+
+/** What one NIC ends up with, in canonical text, independent of the format. */
+export interface NicSemantics {
+  name: string;
+  mtu: number | null;
+  addresses: string[];
+  /** dhcp4, dhcp6, ipv6_slaac, ipv6_dhcpv6-stateless, ipv6_dhcpv6-stateful */
+  dhcp: string[];
+  routes: string[];
+  dns: string[];
+  search: string[];
+}
+
+export interface CloudInitView {
+  version: string;
+  /** By links[].id. */
+  links: Map<string, NicSemantics>;
+  dns: { nameservers: string[]; search: string[] };
+}
+
+export interface Difference {
+  link: string;
+  aspect: keyof NicSemantics;
+  ours: unknown;
+  cloudInit: unknown;
+}
+
+function canon(ip: string): string {
+  return parseIp(ip)?.text ?? ip;
+}
+
+function canonCidr(c: string): string {
+  const [a = '', p = ''] = c.split('/');
+  return `${canon(a)}/${p}`;
+}
+
+const sorted = (xs: string[]) => [...new Set(xs)].sort();
+
+/** Runs the oracle; throws with cloud-init's message when it rejects the input. */
+export async function cloudInitView(path: string, macMap: Map<string, string>): Promise<CloudInitView> {
+  return withTempDir('osr-ci-', async (dir) => {
+    const map = join(dir, 'macs.json');
+    await writeFile(map, JSON.stringify(Object.fromEntries(macMap)));
+    const r = await run('/usr/bin/python3', [ORACLE, path, map]);
+    if (r.code !== 0) throw new Error(`cloud-init oracle exit ${r.code}: ${r.stderr.trim()}`);
+    const out = JSON.parse(r.stdout) as {
+      version: string;
+      links: Record<string, Omit<NicSemantics, 'routes'> & { routes: { to: string; via: string }[] }>;
+      dns: { nameservers: string[]; search: string[] };
+    };
+    const links = new Map<string, NicSemantics>();
+    for (const [id, l] of Object.entries(out.links)) {
+      links.set(id, {
+        name: l.name,
+        mtu: l.mtu ?? null,
+        addresses: sorted(l.addresses.map(canonCidr)),
+        dhcp: sorted(l.dhcp),
+        routes: sorted(l.routes.map((r) => `${canonCidr(r.to)} via ${canon(r.via)}`)),
+        dns: sorted(l.dns.map(canon)),
+        search: sorted(l.search),
+      });
+    }
+    return { version: out.version, links, dns: out.dns };
+  });
+}
+
+const DHCP_NAME: Record<string, string> = { ipv4_dhcp: 'dhcp4', ipv6_dhcp: 'dhcp6' };
+
+/** Our model per link id, as the renderers see it (nicViews). */
+export function modelSemantics(cfg: NetworkConfig): Map<string, NicSemantics> {
+  const out = new Map<string, NicSemantics>();
+  for (const nic of nicViews(cfg)) {
+    out.set(nic.link.id, {
+      name: nic.name,
+      mtu: nic.link.mtu ?? null,
+      addresses: sorted(nic.addresses.map((a) => a.cidr)),
+      dhcp: sorted(
+        nic.networks.filter((n) => n.address === undefined).map((n) => DHCP_NAME[n.type] ?? n.type),
+      ),
+      routes: sorted(nic.routes.map((r) => `${r.to} via ${r.via}`)),
+      dns: sorted(nic.dns),
+      search: sorted(nic.search),
+    });
+  }
+  return out;
+}
+
+function byName(cfg: NetworkConfig): Map<string, string> {
+  return new Map(cfg.links.map((l) => [l.name ?? '', l.id]));
+}
+
+/** Reads our netplan rendering back into per-link semantics (DHCPv6 flavours collapse to dhcp6/ra). */
+export function netplanSemantics(files: RenderedFile[], cfg: NetworkConfig): Map<string, NicSemantics> {
+  const ids = byName(cfg);
+  const out = new Map<string, NicSemantics>();
+  for (const f of files) {
+    const doc = parseYaml(f.content) as { network: Record<string, Record<string, Record<string, unknown>>> };
+    for (const section of ['ethernets', 'bonds', 'vlans']) {
+      for (const [name, d] of Object.entries(doc.network[section] ?? {})) {
+        const routes = (d.routes as { to: string; via: string }[] | undefined) ?? [];
+        const ns = (d.nameservers as { addresses?: string[]; search?: string[] } | undefined) ?? {};
+        const dhcp: string[] = [];
+        if (d.dhcp4) dhcp.push('dhcp4');
+        if (d.dhcp6) dhcp.push('dhcp6');
+        if (d['accept-ra'] === true && !d.dhcp6) dhcp.push('ra');
+        out.set(ids.get(name) ?? name, {
+          name,
+          mtu: (d.mtu as number | undefined) ?? null,
+          addresses: sorted((d.addresses as string[] | undefined) ?? []),
+          dhcp: sorted(dhcp),
+          routes: sorted(
+            routes.map(
+              (r) =>
+                `${r.to === 'default' ? (r.via.includes(':') ? '::/0' : '0.0.0.0/0') : r.to} via ${r.via}`,
+            ),
+          ),
+          dns: sorted(ns.addresses ?? []),
+          search: sorted(ns.search ?? []),
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Reads our `ip` commands back into per-link addresses, routes and MTU (the rest is not `ip`'s job). */
+export function ipSemantics(
+  cmds: IpCommand[],
+  cfg: NetworkConfig,
+): Map<string, Pick<NicSemantics, 'mtu' | 'addresses' | 'routes'>> {
+  const out = new Map<string, Pick<NicSemantics, 'mtu' | 'addresses' | 'routes'>>();
+  for (const l of cfg.links) out.set(l.id, { mtu: null, addresses: [], routes: [] });
+  const ids = byName(cfg);
+  for (const c of cmds) {
+    const dev = c[c.indexOf('dev') + 1] ?? '';
+    const entry = out.get(ids.get(dev) ?? '');
+    if (!entry) continue;
+    if (c[1] === 'link' && c[2] === 'set' && c[5] === 'mtu') entry.mtu = Number(c[6]);
+    if (c[2] === 'address' && c[3] === 'replace') entry.addresses = sorted([...entry.addresses, c[4] ?? '']);
+    if (c[2] === 'route' && c[3] === 'replace')
+      entry.routes = sorted([...entry.routes, `${c[4]} via ${c[6]}`]);
+  }
+  return out;
+}
+
+/**
+ * DNS servers and search domains that cloud-init 22.4.2 ignores but the input carries per link:
+ * `networks[].services[type=dns]` and `networks[].routes[].services[type=dns]` (only `dns_nameservers`
+ * and `dns_search` are read by that version).
+ */
+export function servicesDnsByLink(raw: unknown): Map<string, { dns: string[]; search: string[] }> {
+  const out = new Map<string, { dns: string[]; search: string[] }>();
+  const nets = ((raw as { networks?: unknown[] }).networks ?? []) as Record<string, unknown>[];
+  for (const n of nets) {
+    const e = out.get(n.link as string) ?? { dns: [], search: [] };
+    const svcs = [
+      ...((n.services as Record<string, unknown>[] | undefined) ?? []),
+      ...((n.routes as Record<string, unknown>[] | undefined) ?? []).flatMap(
+        (r) => (r.services as Record<string, unknown>[]) ?? [],
+      ),
+    ];
+    for (const s of svcs) {
+      if (s.type !== 'dns') continue;
+      e.dns.push(canon(String(s.address)));
+      const search = s.search;
+      if (typeof search === 'string') e.search.push(search);
+      if (Array.isArray(search)) e.search.push(...(search as string[]));
+    }
+    out.set(n.link as string, e);
+  }
+  return out;
+}
+
+/**
+ * What cloud-init's view becomes once the deliberate differences of docs/guest.md are applied:
+ * (1) per-network DNS services count, (2) global DNS servers and search domains are attached to every
+ * NIC that has a network, (3) physical NIC names come from the MAC map, never from links[].name, and
+ * bonds keep a requested name.
+ */
+export function expectedFromCloudInit(
+  ci: CloudInitView,
+  raw: unknown,
+  cfg: NetworkConfig,
+): Map<string, NicSemantics> {
+  const services = servicesDnsByLink(raw);
+  const ourNames = new Map(cfg.links.map((l) => [l.id, l.name ?? '']));
+  const out = new Map<string, NicSemantics>();
+  for (const [id, l] of ci.links) {
+    const configured = l.addresses.length + l.dhcp.length > 0;
+    const extra = services.get(id) ?? { dns: [], search: [] };
+    const link = cfg.links.find((x) => x.id === id);
+    const renamed = link && (link.kind === 'physical' || (link.kind === 'bond' && link.requestedName));
+    out.set(id, {
+      ...l,
+      name: renamed ? (ourNames.get(id) ?? l.name) : l.name,
+      dns: configured ? sorted([...l.dns, ...extra.dns, ...ci.dns.nameservers.map(canon)]) : [],
+      search: configured ? sorted([...l.search, ...extra.search, ...ci.dns.search]) : [],
+    });
+  }
+  return out;
+}
+
+/** Aspect-by-aspect differences between two per-link views (only aspects present in `ours`). */
+export function compareNics(
+  expected: Map<string, NicSemantics>,
+  ours: Map<string, Partial<NicSemantics>>,
+  aspects: (keyof NicSemantics)[],
+): Difference[] {
+  const diffs: Difference[] = [];
+  const ids = new Set([...expected.keys(), ...ours.keys()]);
+  for (const id of ids) {
+    const e = expected.get(id);
+    const o = ours.get(id);
+    for (const aspect of aspects) {
+      const a = o?.[aspect];
+      const b = e?.[aspect];
+      if (JSON.stringify(a) !== JSON.stringify(b)) diffs.push({ link: id, aspect, ours: a, cloudInit: b });
+    }
+  }
+  return diffs;
+}
+
+/**
+ * The `ip` format's one deliberate gap: routes of a family the NIC only gets by DHCP/RA cannot be added
+ * before the lease (the kernel refuses the gateway), so they are left to the DHCP client.
+ */
+export function withoutLeaseRoutes(
+  expected: Map<string, NicSemantics>,
+  cfg: NetworkConfig,
+): Map<string, NicSemantics> {
+  const out = new Map(expected);
+  for (const nic of nicViews(cfg)) {
+    const e = out.get(nic.link.id);
+    if (!e) continue;
+    const waiting = new Set(
+      nic.routes.filter((r) => !routableNow(r, nic)).map((r) => `${r.to} via ${r.via}`),
+    );
+    out.set(nic.link.id, { ...e, routes: e.routes.filter((r) => !waiting.has(r)) });
+  }
+  return out;
+}

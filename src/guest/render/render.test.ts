@@ -30,7 +30,7 @@ test('the corpus exercises what the renderers must handle', () => {
   const all = valid.map((f) => resolveNames(parse(f.raw), f.macMap));
   const links = all.flatMap((c) => c.links);
   const types = new Set(all.flatMap((c) => c.networks.map((n) => n.type)));
-  const kinds = new Set(links.map((l) => (l.kind === 'physical' ? l.type : l.kind)));
+  const kinds = new Set<string>(links.map((l) => (l.kind === 'physical' ? l.type : l.kind)));
   const modes = new Set(links.flatMap((l) => (l.kind === 'bond' ? [l.mode] : [])));
   assert.equal(types.size, 7, `network types covered: ${[...types].join(', ')}`);
   for (const k of [

@@ -29,6 +29,9 @@ LAB_SERVICES=(
   "neutron-server tcp:9696"
 )
 
+# nolock <cmd...>: runs a daemon without the lab lock's fd 9 (it would hold the lock for ever)
+nolock() { "$@" 9>&-; }
+
 log() { echo "lab: $*" >&2; }
 die() {
   echo "lab: FAILED: $*" >&2

@@ -6,8 +6,10 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(EXTENSIONS) */
 export const EXTENSIONS = 'extensions';
 
+/** The path, relative to the Neutron endpoint. @example extensionURL(alias) */
 export function extensionURL(alias: string): string {
   return `${EXTENSIONS}/${requireId(alias, 'extension alias')}`;
 }

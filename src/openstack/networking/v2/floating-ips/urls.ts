@@ -6,8 +6,10 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(FLOATING_IPS) */
 export const FLOATING_IPS = 'floatingips';
 
+/** The path, relative to the Neutron endpoint. @example floatingIpURL(id) */
 export function floatingIpURL(id: string): string {
   return `${FLOATING_IPS}/${requireId(id, 'floating IP id')}`;
 }

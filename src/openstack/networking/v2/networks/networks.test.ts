@@ -90,3 +90,17 @@ test('another project can neither see nor change the network', async () => {
   await assert.rejects(networks.remove(net2, n.id), NotFoundError);
   assert.equal((await networks.get(net, n.id)).name, n.name);
 });
+
+test("demo's application credential acts in demo's project: it sees and changes demo's network", async () => {
+  const n = await create();
+  const appcred = await labCloud('lab-appcred');
+  try {
+    const viaCred = await appcred.network();
+    assert.equal((await networks.get(viaCred, n.id)).id, n.id);
+    const upd = await networks.update(viaCred, n.id, { description: 'via appcred' });
+    assert.equal(upd.description, 'via appcred');
+    await assert.rejects(networks.get(net2, n.id), NotFoundError);
+  } finally {
+    await appcred.close();
+  }
+});

@@ -6,12 +6,15 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(PORTS) */
 export const PORTS = 'ports';
 
+/** The path, relative to the Neutron endpoint. @example portsURL() */
 export function portsURL(): string {
   return PORTS;
 }
 
+/** The path, relative to the Neutron endpoint. @example portURL(id) */
 export function portURL(id: string): string {
   return `${PORTS}/${requireId(id, 'port id')}`;
 }

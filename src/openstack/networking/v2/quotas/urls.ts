@@ -6,8 +6,10 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(QUOTAS) */
 export const QUOTAS = 'quotas';
 
+/** The path, relative to the Neutron endpoint. @example quotaURL(projectId) */
 export function quotaURL(projectId: string): string {
   return `${QUOTAS}/${requireId(projectId, 'project id')}`;
 }
@@ -17,6 +19,7 @@ export function quotaDetailsURL(projectId: string): string {
   return `${quotaURL(projectId)}/details.json`;
 }
 
+/** The path, relative to the Neutron endpoint. @example quotaDefaultsURL(projectId) */
 export function quotaDefaultsURL(projectId: string): string {
   return `${quotaURL(projectId)}/default`;
 }

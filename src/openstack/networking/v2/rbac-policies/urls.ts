@@ -6,8 +6,10 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(RBAC_POLICIES) */
 export const RBAC_POLICIES = 'rbac-policies';
 
+/** The path, relative to the Neutron endpoint. @example rbacPolicyURL(id) */
 export function rbacPolicyURL(id: string): string {
   return `${RBAC_POLICIES}/${requireId(id, 'RBAC policy id')}`;
 }

@@ -6,14 +6,17 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(ROUTERS) */
 export const ROUTERS = 'routers';
 
 export type RouterAction = 'add_router_interface' | 'remove_router_interface';
 
+/** The path, relative to the Neutron endpoint. @example routerURL(id) */
 export function routerURL(id: string): string {
   return `${ROUTERS}/${requireId(id, 'router id')}`;
 }
 
+/** The path, relative to the Neutron endpoint. @example routerActionURL(id, action) */
 export function routerActionURL(id: string, action: RouterAction): string {
   return `${routerURL(id)}/${action}`;
 }

@@ -6,8 +6,10 @@
  */
 import { requireId } from '../shared/validate.ts';
 
+/** The collection path. @example client.get(SUBNETS) */
 export const SUBNETS = 'subnets';
 
+/** The path, relative to the Neutron endpoint. @example subnetURL(id) */
 export function subnetURL(id: string): string {
   return `${SUBNETS}/${requireId(id, 'subnet id')}`;
 }

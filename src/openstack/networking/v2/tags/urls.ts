@@ -35,6 +35,7 @@ const KINDS: ReadonlySet<string> = new Set<TaggableKind>([
   'network_segment_ranges',
 ]);
 
+/** The path, relative to the Neutron endpoint. @example tagsURL(kind, id) */
 export function tagsURL(kind: TaggableKind, id: string): string {
   if (!KINDS.has(kind)) {
     throw new OsnetError(
@@ -50,6 +51,7 @@ export function tagsURL(kind: TaggableKind, id: string): string {
   return `${base}/${requireId(id, `${kind} id`)}/tags`;
 }
 
+/** The path, relative to the Neutron endpoint. @example tagURL(kind, id, tag) */
 export function tagURL(kind: TaggableKind, id: string, tag: string): string {
   return `${tagsURL(kind, id)}/${encodeURIComponent(requireTag(tag, 'tag'))}`;
 }

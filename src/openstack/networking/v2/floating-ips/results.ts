@@ -6,6 +6,7 @@
  */
 import type { StandardAttrs } from '../shared/types.ts';
 
+/** A floating IP. @example const f: FloatingIp = await floatingIps.get(net, id); */
 export interface FloatingIp extends StandardAttrs {
   floating_ip_address: string;
   floating_network_id: string;

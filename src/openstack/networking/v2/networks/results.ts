@@ -6,6 +6,7 @@
  */
 import type { StandardAttrs } from '../shared/types.ts';
 
+/** A Neutron network. @example const n: Network = await networks.get(net, id); */
 export interface Network extends StandardAttrs {
   name: string;
   /** ACTIVE, DOWN, BUILD or ERROR. */

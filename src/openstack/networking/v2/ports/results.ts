@@ -36,6 +36,7 @@ export type VnicType =
 /** JSON value of `binding:profile` and `binding:vif_details` (free-form dictionaries). */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/** A Neutron port. @example const p: Port = await ports.get(net, id); */
 export interface Port extends StandardAttrs {
   name: string;
   network_id: string;

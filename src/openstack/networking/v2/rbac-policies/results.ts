@@ -15,6 +15,7 @@ export type RbacObjectType =
 
 export type RbacAction = 'access_as_shared' | 'access_as_external';
 
+/** An RBAC policy. @example const p: RbacPolicy = await rbacPolicies.get(net, id); */
 export interface RbacPolicy {
   id: string;
   object_type: RbacObjectType;

@@ -23,6 +23,7 @@ export interface Route {
   nexthop: string;
 }
 
+/** A Neutron router. @example const r: Router = await routers.get(net, id); */
 export interface Router extends StandardAttrs {
   name: string;
   /** ACTIVE, DOWN, ... */

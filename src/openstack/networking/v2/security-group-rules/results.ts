@@ -8,6 +8,7 @@
 export type Direction = 'ingress' | 'egress';
 export type EtherType = 'IPv4' | 'IPv6';
 
+/** One rule of a security group. @example const r: SecurityGroupRule = await securityGroupRules.get(net, id); */
 export interface SecurityGroupRule {
   id: string;
   security_group_id: string;

@@ -7,6 +7,7 @@
 import type { SecurityGroupRule } from '../security-group-rules/results.ts';
 import type { StandardAttrs } from '../shared/types.ts';
 
+/** A security group with its rules. @example const sg: SecurityGroup = await securityGroups.get(net, id); */
 export interface SecurityGroup extends StandardAttrs {
   name: string;
   /** False: stateless (no conntrack). */

@@ -18,6 +18,7 @@ export interface HostRoute {
 
 export type Ipv6Mode = 'slaac' | 'dhcpv6-stateful' | 'dhcpv6-stateless';
 
+/** A Neutron subnet. @example const s: Subnet = await subnets.get(net, id); */
 export interface Subnet extends StandardAttrs {
   name: string;
   network_id: string;

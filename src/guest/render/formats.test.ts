@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { OsnetError } from '../../lib/errors.ts';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
 import type { NetworkConfig } from '../model/types.ts';
@@ -157,4 +158,22 @@ test('the PowerShell script renames by MAC, removes before it adds, and sets per
     at(/Set-DnsClientServerAddress -InterfaceAlias 'eth0' -ServerAddresses @\('172\.19\.0\.12'\)/) > 0,
   );
   assert.ok(at(/Set-DnsClientGlobalSetting -SuffixSearchList @\('example1\.com', 'example2\.com'\)/) > 0);
+});
+
+test('a search domain that could split or inject a line is refused before anything is rendered', () => {
+  const cfg = cfgOf('osnet-dhcp-with-routes');
+  for (const evil of ['a b', 'corp;example', 'x\n[connection]', '']) {
+    const bad = { ...cfg, networks: cfg.networks.map((n, i) => (i === 0 ? { ...n, search: [evil] } : n)) };
+    for (const format of FORMATS) {
+      assert.throws(
+        () => RENDERERS[format](bad),
+        (e: unknown) =>
+          e instanceof OsnetError &&
+          e.code === 'OSNET_ERR_VALIDATION' &&
+          e.field === 'networks[d4].dns_search',
+        `${format}: ${JSON.stringify(evil)}`,
+      );
+    }
+  }
+  assert.throws(() => RENDERERS.netplan({ ...cfg, search: ['bad domain'] }), /search domain "bad domain"/);
 });

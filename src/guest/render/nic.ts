@@ -82,8 +82,32 @@ export function needsOnLink(route: Route, nic: NicView): boolean {
   });
 }
 
-/** Builds the per-NIC views of a resolved config, in link order. */
+/** A DNS name (RFC 1123 labels, optional final dot); underscores allowed as resolvers accept them. */
+const DOMAIN_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+
+/**
+ * Search domains go verbatim into every format (keyfile lists, ifupdown options, ifcfg values), so one
+ * with a space, `;` or a newline could split or inject a line. Refuse anything that is not a DNS name.
+ */
+function checkSearch(cfg: NetworkConfig): void {
+  const bad = (field: string, d: string): never => {
+    throw new OsnetError(
+      'OSNET_ERR_VALIDATION',
+      `${field}: search domain ${JSON.stringify(d)} is not a DNS name`,
+      {
+        field,
+      },
+    );
+  };
+  for (const d of cfg.search ?? []) if (!DOMAIN_RE.test(d)) bad('$.services[].search', d);
+  for (const n of cfg.networks)
+    for (const d of n.search) if (!DOMAIN_RE.test(d)) bad(`networks[${n.id}].dns_search`, d);
+}
+
+/** Builds the per-NIC views of a resolved config, in link order. Throws on an unsafe search domain. */
 export function nicViews(cfg: NetworkConfig): NicView[] {
+  checkSearch(cfg);
   const byId = new Map(cfg.links.map((l) => [l.id, l]));
   const masterOf = new Map<string, string>();
   for (const l of cfg.links) if (l.kind === 'bond') for (const m of l.members) masterOf.set(m, linkName(l));

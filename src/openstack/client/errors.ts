@@ -144,7 +144,10 @@ export function errorForStatus(info: OpenStackErrorInfo): OpenStackError {
   if (s === 400) return new BadRequestError(info);
   if (s === 401) return new UnauthorizedError(info);
   if (s === 403) {
-    return /quota/i.test(info.serviceMessage ?? '') ? new OverQuotaError(info) : new ForbiddenError(info);
+    // Nova and Cinder answer 403 "Quota exceeded for ..."; a policy refusal may also mention quota rules
+    return /quota exceeded|exceeds? .*quota/i.test(info.serviceMessage ?? '')
+      ? new OverQuotaError(info)
+      : new ForbiddenError(info);
   }
   if (s === 404) return new NotFoundError(info);
   if (s === 409) return new ConflictError(info);

@@ -6,7 +6,7 @@ import { type Cloud, openCloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as applicationcredentials from './index.ts';
 
 describe('identity v3 application credentials (lab)', () => {
@@ -44,7 +44,7 @@ describe('identity v3 application credentials (lab)', () => {
   }
 
   it('creates one (secret shown once), authenticates with it, gets, lists, deletes (404 after, also for auth)', async () => {
-    const name = uniqueName();
+    const name = testName('ks');
     const c = await applicationcredentials.create(id, userId, {
       name,
       description: 'test',
@@ -121,7 +121,10 @@ describe('identity v3 application credentials (lab)', () => {
     await assert.rejects(collect(applicationcredentials.list(id2, userId)), ForbiddenError);
     await assert.rejects(applicationcredentials.get(id2, userId, lab.id), ForbiddenError);
     await assert.rejects(applicationcredentials.remove(id2, userId, lab.id), ForbiddenError);
-    await assert.rejects(applicationcredentials.create(id2, userId, { name: uniqueName() }), ForbiddenError);
+    await assert.rejects(
+      applicationcredentials.create(id2, userId, { name: testName('ks') }),
+      ForbiddenError,
+    );
     assert.equal((await applicationcredentials.get(id, userId, lab.id)).id, lab.id);
   });
 });

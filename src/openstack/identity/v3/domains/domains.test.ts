@@ -4,7 +4,7 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as domains from './index.ts';
 
 describe('identity v3 domains (lab)', () => {
@@ -27,10 +27,10 @@ describe('identity v3 domains (lab)', () => {
       (await collect(domains.list(id, { name: 'Default' }))).map((x) => x.id),
       ['default'],
     );
-    assert.equal((await collect(domains.list(id, { name: uniqueName() }))).length, 0);
+    assert.equal((await collect(domains.list(id, { name: testName('ks') }))).length, 0);
   });
 
   it('answers 404 for an unknown domain', async () => {
-    await assert.rejects(domains.get(id, uniqueName()), NotFoundError);
+    await assert.rejects(domains.get(id, testName('ks')), NotFoundError);
   });
 });

@@ -6,8 +6,8 @@ import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
 import type { EndpointInterface } from '../../../config/types.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as services from '../services/index.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
 import * as endpoints from './index.ts';
 
 describe('identity v3 catalog endpoints (lab)', () => {
@@ -20,7 +20,7 @@ describe('identity v3 catalog endpoints (lab)', () => {
     admin = await labCloud('lab-admin');
     demo = await labCloud('lab-demo');
     id = await admin.identity();
-    serviceId = (await services.create(id, { type: uniqueName() })).id;
+    serviceId = (await services.create(id, { type: testName('ks') })).id;
   });
   after(async () => {
     if (serviceId) await services.remove(id, serviceId).catch(() => undefined); // takes its endpoints along

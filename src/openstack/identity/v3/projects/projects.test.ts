@@ -5,7 +5,7 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as projects from './index.ts';
 
 describe('identity v3 projects (lab)', () => {
@@ -26,7 +26,7 @@ describe('identity v3 projects (lab)', () => {
   });
 
   it('creates, gets, lists with filters, updates and deletes a project (404 after)', async () => {
-    const name = uniqueName();
+    const name = testName('ks');
     const p = await projects.create(id, {
       name,
       domain_id: 'default',

@@ -5,9 +5,9 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as projects from '../projects/index.ts';
 import * as roles from '../roles/index.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
 import * as users from '../users/index.ts';
 import * as roleassignments from './index.ts';
 
@@ -24,7 +24,7 @@ describe('identity v3 role assignments (lab)', () => {
     admin = await labCloud('lab-admin');
     demo = await labCloud('lab-demo');
     id = await admin.identity();
-    const name = uniqueName();
+    const name = testName('ks');
     projectId = (await projects.create(id, { name, domain_id: 'default' })).id;
     userId = (await users.create(id, { name, domain_id: 'default' })).id;
     roleName = name;

@@ -5,7 +5,7 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as roles from './index.ts';
 
 describe('identity v3 roles (lab)', () => {
@@ -26,7 +26,7 @@ describe('identity v3 roles (lab)', () => {
   });
 
   it('creates, gets, lists by name, updates and deletes a role (404 after)', async () => {
-    const name = uniqueName();
+    const name = testName('ks');
     const r = await roles.create(id, { name, description: 'one' });
     made.push(r.id);
     assert.equal(r.name, name);
@@ -57,6 +57,6 @@ describe('identity v3 roles (lab)', () => {
   });
 
   it('a member cannot create roles', async () => {
-    await assert.rejects(roles.create(await demo.identity(), { name: uniqueName() }), ForbiddenError);
+    await assert.rejects(roles.create(await demo.identity(), { name: testName('ks') }), ForbiddenError);
   });
 });

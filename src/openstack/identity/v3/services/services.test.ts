@@ -5,7 +5,7 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as services from './index.ts';
 
 /** The lab's keystone.conf sets [catalog] list_limit = 50 (scripts/lab/up). */
@@ -29,7 +29,7 @@ describe('identity v3 catalog services (lab)', () => {
   });
 
   it('creates, gets, lists by type, updates and deletes a service (404 after)', async () => {
-    const type = uniqueName();
+    const type = testName('ks');
     const s = await services.create(id, { type, name: `${type}-svc`, description: 'one' });
     made.push(s.id);
     assert.equal(s.type, type);
@@ -55,7 +55,7 @@ describe('identity v3 catalog services (lab)', () => {
     const before = await services.listPage(id);
     assert.equal(before.truncated, false);
     const need = LAB_CATALOG_LIST_LIMIT + 1 - before.items.length;
-    const prefix = uniqueName();
+    const prefix = testName('ks');
     for (let i = 0; i < need; i += 10) {
       const batch = Array.from({ length: Math.min(10, need - i) }, (_, j) =>
         services.create(id, { type: `${prefix}-${i + j}` }),
@@ -79,6 +79,6 @@ describe('identity v3 catalog services (lab)', () => {
       (e: unknown) =>
         e instanceof OsnetError && e.code === 'OSNET_ERR_VALIDATION' && e.field === 'service.type',
     );
-    await assert.rejects(services.create(await demo.identity(), { type: uniqueName() }), ForbiddenError);
+    await assert.rejects(services.create(await demo.identity(), { type: testName('ks') }), ForbiddenError);
   });
 });

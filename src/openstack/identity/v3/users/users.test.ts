@@ -5,10 +5,10 @@ import { type Cloud, openCloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
+import { labCloud, testName } from '../../../testing/lab.ts';
 import * as projects from '../projects/index.ts';
 import * as roleassignments from '../roleassignments/index.ts';
 import * as roles from '../roles/index.ts';
-import { labCloud, uniqueName } from '../test-lab.ts';
 import * as users from './index.ts';
 
 describe('identity v3 users (lab)', () => {
@@ -49,7 +49,7 @@ describe('identity v3 users (lab)', () => {
   }
 
   it('creates, gets, lists, updates (password too) and deletes a user (404 after)', async () => {
-    const name = uniqueName();
+    const name = testName('ks');
     const p = await projects.create(id, { name, domain_id: 'default' });
     madeProjects.push(p.id);
     const u = await users.create(id, {

@@ -15,6 +15,7 @@ import { validateNetplan } from './netplan.ts';
 import { validateNetworkd } from './networkd.ts';
 import { validateNetworkManager } from './networkmanager.ts';
 import { checkPowershell } from './powershell.ts';
+import { powershellSyntaxErrors } from './powershell-grammar.ts';
 import type { ValidationResult } from './run.ts';
 import { checkSysconfig } from './sysconfig.ts';
 
@@ -38,6 +39,19 @@ export const VALIDATORS: Record<
   sysconfig: async (files) => checkSysconfig(files),
   networkd: (files) => validateNetworkd(files),
   networkmanager: (files) => validateNetworkManager(files),
-  powershell: async (files) => checkPowershell(files),
+  powershell: async (files) => {
+    // The PowerShell grammar (tree-sitter) for syntax, then osnet's structural rules.
+    const syntax = (
+      await Promise.all(
+        files.map(async (f) => (await powershellSyntaxErrors(f.content)).map((e) => `${f.path}: ${e}`)),
+      )
+    ).flat();
+    const r = checkPowershell(files);
+    return {
+      tool: 'tree-sitter PowerShell grammar + osnet checker',
+      errors: [...syntax, ...r.errors],
+      warnings: [],
+    };
+  },
   ip: (files, cfg) => validateIp(files, cfg),
 };

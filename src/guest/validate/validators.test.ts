@@ -15,6 +15,7 @@ import { validateNetplan } from './netplan.ts';
 import { validateNetworkd } from './networkd.ts';
 import { validateNetworkManager } from './networkmanager.ts';
 import { checkPowershell } from './powershell.ts';
+import { powershellSyntaxErrors } from './powershell-grammar.ts';
 import { checkSysconfig } from './sysconfig.ts';
 
 const sample = loadFixtures().find((f) => f.name === 'ci-configdrive-tap-ipv4-ipv6-routes');
@@ -133,4 +134,13 @@ test('ip: commands that leave the namespace different from the config are caught
     r3.errors.some((e) => /first run/.test(e)),
     JSON.stringify(r3),
   );
+});
+
+test('the PowerShell grammar finds syntax errors the script would hit on Windows', async () => {
+  const [script] = RENDERERS.powershell(cfg);
+  assert.ok(script);
+  assert.deepEqual(await powershellSyntaxErrors(script.content), []);
+  const broken = script.content.replace("-IPAddress '172.17.48.18'", "-IPAddress '172.17.48.18");
+  assert.ok((await powershellSyntaxErrors(broken)).length > 0);
+  assert.ok((await powershellSyntaxErrors(`${script.content}if ($x) { Foo }}\r\n`)).length > 0);
 });

@@ -95,6 +95,12 @@ function addSourceFlags(c: Command): Command {
     .option('--config-drive-dir <dir>', 'read the config drive from this directory instead of the device');
 }
 
+function addApplyFlags(c: Command): Command {
+  return addTargetFlags(addSourceFlags(c))
+    .option('--reconfigure', 'run the network tools even with --root other than / (ifupdown, ip)')
+    .option('--no-reconfigure', 'write the files only; do not run the network tools');
+}
+
 function addTargetFlags(c: Command, rootDefault = '/'): Command {
   return c
     .addOption(
@@ -148,16 +154,13 @@ export function program(): Command {
     addSourceFlags(
       cli.command('apply').description('render, diff, write atomically and reconfigure only what changed'),
     ),
-  )
-    .option('--reconfigure', 'run the network tools even with --root other than / (ifupdown, ip)')
-    .option('--no-reconfigure', 'write the files only; do not run the network tools')
-    .action(async (o: SourceFlags & TargetFlags) => {
-      const log = logger();
-      const r = await syncOnce(await agentOptions(o, log));
-      process.stdout.write(
-        `${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`,
-      );
-    });
+  ).action(async (o: SourceFlags & TargetFlags) => {
+    const log = logger();
+    const r = await syncOnce(await agentOptions(o, log));
+    process.stdout.write(
+      `${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`,
+    );
+  });
 
   addSourceFlags(cli.command('validate').description('validate network_data.json (parse only)')).action(
     async (o: SourceFlags) => {
@@ -174,9 +177,7 @@ export function program(): Command {
     },
   );
 
-  addTargetFlags(
-    addSourceFlags(cli.command('watch').description('apply, then follow NIC add/remove (ip monitor)')),
-  )
+  addApplyFlags(cli.command('watch').description('apply, then follow NIC add/remove (ip monitor)'))
     .option('--debounce <ms>', 'coalesce events arriving within this time', int('--debounce'), 1000)
     .option('--wait <ms>', 'longest wait for the metadata to follow a NIC event', int('--wait'), 120000)
     .option('--poll <ms>', 'metadata re-read interval while waiting', int('--poll'), 3000)
@@ -197,14 +198,12 @@ export function program(): Command {
       });
     });
 
-  addTargetFlags(
-    addSourceFlags(
-      cli
-        .command('event')
-        .description('handle one udev NIC event (what the installed udev rule runs)')
-        .argument('<action>', 'add or remove')
-        .argument('<ifname>', 'the NIC'),
-    ),
+  addApplyFlags(
+    cli
+      .command('event')
+      .description('handle one udev NIC event (what the installed udev rule runs)')
+      .argument('<action>', 'add or remove')
+      .argument('<ifname>', 'the NIC'),
   )
     .option('--wait <ms>', 'longest wait for the metadata to follow the event', int('--wait'), 120000)
     .option('--poll <ms>', 'metadata re-read interval while waiting', int('--poll'), 3000)

@@ -1,0 +1,66 @@
+/**
+ * Test helper: runs the osnet-guest CLI from source with the project's Node, optionally inside a network
+ * namespace, and collects its output and pino log lines.
+ *
+ * @example
+ *   const r = await runCli(['validate', '--input', file]);
+ *   r.code; // 0
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cmd', 'osnet-guest.ts');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cliArgv(args: string[], netns?: string): string[] {
+  const node = [process.execPath, CLI, ...args];
+  return netns ? ['ip', 'netns', 'exec', netns, ...node] : node;
+}
+
+export function spawnCli(args: string[], opts: { netns?: string; input?: string } = {}): ChildProcess {
+  const [cmd, ...rest] = cliArgv(args, opts.netns);
+  const child = spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.end(opts.input ?? '');
+  return child;
+}
+
+export function runCli(args: string[], opts: { netns?: string; input?: string } = {}): Promise<CliResult> {
+  const child = spawnCli(args, opts);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** The pino records in a log text (other lines ignored). */
+export function logRecords(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{"level"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Polls `check` until it returns true or `ms` passes. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  what: string,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}

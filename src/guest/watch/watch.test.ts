@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { logRecords, runCli, spawnCli, until } from '../testing/cli.ts';
+import { Netns } from '../testing/netns.ts';
+
+// `watch` and `event` run for real inside a namespace: NICs found through the namespace's /sys/class/net,
+// link events from `ip monitor`, the ifupdown format applied with ifup/ifdown against a target root.
+const MAC0 = 'fa:16:3e:40:00:01';
+const MAC1 = 'fa:16:3e:40:00:02';
+
+let ns: Netns;
+let root: string;
+let nd: string;
+
+const link = (id: string, mac: string) => ({ id, type: 'ovs', ethernet_mac_address: mac });
+const net = (id: string, l: string, cidr: string) => ({ id, link: l, type: 'ipv4', ip_address: cidr });
+const one = { links: [link('a', MAC0)], networks: [net('n0', 'a', '10.60.0.2/24')], services: [] };
+const two = {
+  links: [link('a', MAC0), link('b', MAC1)],
+  networks: [net('n0', 'a', '10.60.0.2/24'), net('n1', 'b', '10.61.0.2/24')],
+  services: [],
+};
+const fileOf = (nic: string) => join(root, 'etc/network/interfaces.d', `50-osnet-${nic}`);
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+before(async () => {
+  ns = await Netns.create('watch');
+  await ns.addVeth('osg-w0', MAC0);
+  root = await mkdtemp(join(tmpdir(), 'osg-watch-'));
+  await mkdir(join(root, 'etc/network/interfaces.d'), { recursive: true });
+  await mkdir(join(root, 'run/network'), { recursive: true });
+  await writeFile(join(root, 'etc/network/interfaces'), `source ${root}/etc/network/interfaces.d/*\n`);
+  nd = join(root, 'network_data.json');
+  await writeFile(nd, JSON.stringify(one));
+});
+after(async () => {
+  await ns.destroy();
+  await rm(root, { recursive: true, force: true });
+});
+
+const common = () => [
+  '--source',
+  'file',
+  '--input',
+  nd,
+  '--format',
+  'ifupdown',
+  '--root',
+  root,
+  '--reconfigure',
+];
+
+test('watch follows a NIC added then removed, waiting for the metadata to catch up', async () => {
+  const child = spawnCli(['watch', ...common(), '--debounce', '200', '--wait', '10000', '--poll', '100'], {
+    netns: ns.name,
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  child.stdout?.resume();
+  const records = () => logRecords(log);
+  try {
+    await until(() => records().some((r) => r.msg === 'watching NIC events'), 15000, 'the first sync');
+    assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24']);
+
+    // Hot-add: the NIC appears before the metadata lists it.
+    await ns.addVeth('osg-w1', MAC1);
+    await until(
+      () => records().some((r) => r.msg === 'NIC event' && r.nic === 'osg-w1' && r.event === 'add'),
+      5000,
+      'the add event',
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    await writeFile(nd, JSON.stringify(two));
+    await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 10000, 'osg-w1 configured');
+    assert.ok(await exists(fileOf('osg-w1')));
+    assert.ok(
+      records().some((r) => String(r.msg).startsWith('metadata does not match')),
+      'the watcher waited for the metadata instead of applying the stale one',
+    );
+
+    // Hot-remove: udev/kernel report the removal before the metadata changes.
+    ns.delLink('osg-w1');
+    await until(
+      () => records().some((r) => r.msg === 'NIC event' && r.nic === 'osg-w1' && r.event === 'remove'),
+      5000,
+      'the remove event',
+    );
+    await new Promise((r) => setTimeout(r, 400));
+    assert.ok(await exists(fileOf('osg-w1')), 'config kept while the metadata still lists the NIC');
+    await writeFile(nd, JSON.stringify(one));
+    await until(async () => !(await exists(fileOf('osg-w1'))), 10000, 'osg-w1 config removed');
+    assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24'], 'the other NIC is untouched');
+    assert.ok(!records().some((r) => r.level === 50), `no error logged:\n${log}`);
+  } finally {
+    if (child.exitCode === null) {
+      const closed = new Promise((r) => child.once('close', r));
+      child.kill('SIGTERM');
+      await closed;
+    }
+  }
+  assert.equal(child.exitCode, 0);
+});
+
+test('event (as the udev rule runs it): bounded wait, then applies without the NIC that is gone', async () => {
+  // The metadata still lists a NIC with no device behind it: the wait runs out, the NIC is left out.
+  await writeFile(nd, JSON.stringify(two));
+  const t0 = Date.now();
+  const r = await runCli(['event', 'remove', 'osg-w1', ...common(), '--wait', '600', '--poll', '100'], {
+    netns: ns.name,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(Date.now() - t0 >= 600, 'waited for the metadata');
+  const recs = logRecords(r.stderr);
+  assert.ok(recs.some((x) => x.msg === 'link left out: its NIC is not on the system' && x.link === 'b'));
+  assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24']);
+  const bad = await runCli(['event', 'rename', 'osg-w1', ...common()], { netns: ns.name });
+  assert.equal(bad.code, 65);
+});

@@ -12,12 +12,11 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { parseIp } from '../model/ip.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import { type IpCommand, routableNow } from '../render/ip.ts';
+import { routableNow } from '../render/ip.ts';
 import { nicViews } from '../render/nic.ts';
-import type { RenderedFile } from '../render/types.ts';
+import type { Format } from '../render/types.ts';
 import { run, withTempDir } from './run.ts';
 
 const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'cloudinit-oracle.py');
@@ -104,64 +103,6 @@ export function modelSemantics(cfg: NetworkConfig): Map<string, NicSemantics> {
       dns: sorted(nic.dns),
       search: sorted(nic.search),
     });
-  }
-  return out;
-}
-
-function byName(cfg: NetworkConfig): Map<string, string> {
-  return new Map(cfg.links.map((l) => [l.name ?? '', l.id]));
-}
-
-/** Reads our netplan rendering back into per-link semantics (DHCPv6 flavours collapse to dhcp6/ra). */
-export function netplanSemantics(files: RenderedFile[], cfg: NetworkConfig): Map<string, NicSemantics> {
-  const ids = byName(cfg);
-  const out = new Map<string, NicSemantics>();
-  for (const f of files) {
-    const doc = parseYaml(f.content) as { network: Record<string, Record<string, Record<string, unknown>>> };
-    for (const section of ['ethernets', 'bonds', 'vlans']) {
-      for (const [name, d] of Object.entries(doc.network[section] ?? {})) {
-        const routes = (d.routes as { to: string; via: string }[] | undefined) ?? [];
-        const ns = (d.nameservers as { addresses?: string[]; search?: string[] } | undefined) ?? {};
-        const dhcp: string[] = [];
-        if (d.dhcp4) dhcp.push('dhcp4');
-        if (d.dhcp6) dhcp.push('dhcp6');
-        if (d['accept-ra'] === true && !d.dhcp6) dhcp.push('ra');
-        out.set(ids.get(name) ?? name, {
-          name,
-          mtu: (d.mtu as number | undefined) ?? null,
-          addresses: sorted((d.addresses as string[] | undefined) ?? []),
-          dhcp: sorted(dhcp),
-          routes: sorted(
-            routes.map(
-              (r) =>
-                `${r.to === 'default' ? (r.via.includes(':') ? '::/0' : '0.0.0.0/0') : r.to} via ${r.via}`,
-            ),
-          ),
-          dns: sorted(ns.addresses ?? []),
-          search: sorted(ns.search ?? []),
-        });
-      }
-    }
-  }
-  return out;
-}
-
-/** Reads our `ip` commands back into per-link addresses, routes and MTU (the rest is not `ip`'s job). */
-export function ipSemantics(
-  cmds: IpCommand[],
-  cfg: NetworkConfig,
-): Map<string, Pick<NicSemantics, 'mtu' | 'addresses' | 'routes'>> {
-  const out = new Map<string, Pick<NicSemantics, 'mtu' | 'addresses' | 'routes'>>();
-  for (const l of cfg.links) out.set(l.id, { mtu: null, addresses: [], routes: [] });
-  const ids = byName(cfg);
-  for (const c of cmds) {
-    const dev = c[c.indexOf('dev') + 1] ?? '';
-    const entry = out.get(ids.get(dev) ?? '');
-    if (!entry) continue;
-    if (c[1] === 'link' && c[2] === 'set' && c[5] === 'mtu') entry.mtu = Number(c[6]);
-    if (c[2] === 'address' && c[3] === 'replace') entry.addresses = sorted([...entry.addresses, c[4] ?? '']);
-    if (c[2] === 'route' && c[3] === 'replace')
-      entry.routes = sorted([...entry.routes, `${c[4]} via ${c[6]}`]);
   }
   return out;
 }
@@ -261,4 +202,43 @@ export function withoutLeaseRoutes(
     out.set(nic.link.id, { ...e, routes: e.routes.filter((r) => !waiting.has(r)) });
   }
   return out;
+}
+
+/**
+ * NetworkManager only: a keyfile takes DNS servers per family and none on a family the connection does
+ * not configure, so a server of the other family is left out of that NIC (it stays on the NICs that have
+ * that family).
+ */
+export function withoutForeignFamilyDns(
+  expected: Map<string, NicSemantics>,
+  cfg: NetworkConfig,
+): Map<string, NicSemantics> {
+  const out = new Map(expected);
+  for (const nic of nicViews(cfg)) {
+    const e = out.get(nic.link.id);
+    if (!e) continue;
+    const has4 = nic.dhcp4 || nic.addresses.some((a) => a.family === 4);
+    const has6 = nic.dhcp6 || nic.acceptRa === true || nic.addresses.some((a) => a.family === 6);
+    out.set(nic.link.id, { ...e, dns: e.dns.filter((d) => (d.includes(':') ? has6 : has4)) });
+  }
+  return out;
+}
+
+/** What each format can express, and the format-specific rules of docs/guest.md applied to cloud-init's view. */
+export function expectedForFormat(
+  format: Format,
+  expected: Map<string, NicSemantics>,
+  cfg: NetworkConfig,
+): { expected: Map<string, NicSemantics>; aspects: (keyof NicSemantics)[] } {
+  const full: (keyof NicSemantics)[] = ['mtu', 'addresses', 'routes', 'dns', 'search'];
+  switch (format) {
+    case 'ip':
+      return { expected: withoutLeaseRoutes(expected, cfg), aspects: ['mtu', 'addresses', 'routes'] };
+    case 'networkmanager':
+      return { expected: withoutForeignFamilyDns(expected, cfg), aspects: full };
+    case 'powershell':
+      return { expected, aspects: ['mtu', 'addresses', 'routes', 'dns'] };
+    default:
+      return { expected, aspects: full };
+  }
 }

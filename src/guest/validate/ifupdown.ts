@@ -1,7 +1,8 @@
 /**
  * ifupdown validator: an `interfaces` file that sources the rendered snippets the way Debian's does,
  * then `ifquery --list` (syntax) and `ifup --no-act -a` (required options, the commands it would run) in a
- * throwaway network namespace, so nothing can reach the host even if --no-act were ignored.
+ * throwaway network namespace, so nothing can reach the host even if --no-act were ignored. A single-valued
+ * option given twice in a stanza is reported too: ifupdown accepts that silently.
  *
  * @example
  *   const { errors, warnings } = await validateIfupdown(renderIfupdown(cfg));
@@ -17,6 +18,40 @@ import { lines, run, type ValidationResult, withTempDir, writeTree } from './run
  */
 const FINDING = /^(ifup|ifquery|ifdown):|warn/i;
 
+/** Options ifupdown keeps only one of per stanza (it silently takes one when given twice). */
+const SINGLE = new Set([
+  'address',
+  'netmask',
+  'gateway',
+  'mtu',
+  'metric',
+  'hwaddress',
+  'accept_ra',
+  'dhcp',
+  'bond-mode',
+  'bond-miimon',
+  'bond-xmit-hash-policy',
+  'bond-master',
+  'bond-slaves',
+  'vlan-raw-device',
+  'dns-nameservers',
+  'dns-search',
+]);
+
+/** Findings ifupdown itself does not report: a single-valued option given twice in one stanza. */
+export function duplicateOptions(f: RenderedFile): string[] {
+  const out: string[] = [];
+  let seen = new Set<string>();
+  for (const [i, line] of f.content.split('\n').entries()) {
+    if (/^(iface|auto|allow-|source|mapping)/.test(line)) seen = new Set();
+    const opt = /^\s+(\S+)\s/.exec(line)?.[1];
+    if (!opt || !SINGLE.has(opt)) continue;
+    if (seen.has(opt)) out.push(`${f.path}:${i + 1}: ${opt} given twice in one stanza`);
+    seen.add(opt);
+  }
+  return out;
+}
+
 export async function validateIfupdown(files: RenderedFile[]): Promise<ValidationResult> {
   return withTempDir('osr-ifupdown-', async (root) => {
     await writeTree(root, files);
@@ -24,7 +59,7 @@ export async function validateIfupdown(files: RenderedFile[]): Promise<Validatio
     const main = join(root, 'etc/network/interfaces');
     await mkdir(dir, { recursive: true });
     await writeFile(main, `auto lo\niface lo inet loopback\nsource-directory ${dir}\n`);
-    const errors: string[] = [];
+    const errors: string[] = files.flatMap(duplicateOptions);
     const warnings: string[] = [];
     const q = await run('ifquery', ['-i', main, '--list']);
     if (q.code !== 0) errors.push(...lines(q.stderr), `ifquery exit ${q.code}`);

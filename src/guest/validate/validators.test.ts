@@ -54,12 +54,19 @@ test('systemd-networkd reports unknown keys and unparsable values', async () => 
   assert.ok(r2.errors.length > 0, JSON.stringify(r2));
 });
 
-test('ifupdown rejects a stanza without a method and an option outside any stanza', async () => {
+test('ifupdown rejects a stanza without a method, an option outside any stanza, a repeated option', async () => {
   const files = RENDERERS.ifupdown(cfg);
   const r = await validateIfupdown(tamper(files, 'iface eth0 inet static', 'iface eth0 inet'));
   assert.ok(r.errors.length > 0, JSON.stringify(r));
   const r2 = await validateIfupdown(tamper(files, 'auto eth0', 'address 10.0.0.1/8\nauto eth0'));
   assert.ok(r2.errors.length > 0, JSON.stringify(r2));
+  const r3 = await validateIfupdown(
+    tamper(files, '    address 172.17.48.18/25', '    address 172.17.48.18/25\n    address 172.17.48.19/25'),
+  );
+  assert.ok(
+    r3.errors.some((e) => /address given twice/.test(e)),
+    JSON.stringify(r3),
+  );
 });
 
 test('nmcli --offline: unknown keys (dropped silently by NM), bad values and open modes are reported', async () => {

@@ -150,10 +150,8 @@ export function program(): Command {
     log.debug({ format, files: files.length }, 'rendered');
   });
 
-  addTargetFlags(
-    addSourceFlags(
-      cli.command('apply').description('render, diff, write atomically and reconfigure only what changed'),
-    ),
+  addApplyFlags(
+    cli.command('apply').description('render, diff, write atomically and reconfigure only what changed'),
   ).action(async (o: SourceFlags & TargetFlags) => {
     const log = logger();
     const r = await syncOnce(await agentOptions(o, log));

@@ -298,4 +298,7 @@ export async function main(argv = process.argv): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+// No top-level await: the single-executable build runs this file as CommonJS.
+void main().then((code) => {
+  process.exitCode = code;
+});

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
 import { loadFixtures } from '../validate/fixtures.ts';
+import { runIfupdown } from '../validate/ifupdown-run.ts';
 import { VALIDATORS } from '../validate/index.ts';
 import { FORMATS, RENDERERS } from './index.ts';
 
@@ -25,6 +26,21 @@ for (const format of FORMATS) {
     }
   });
 }
+
+describe('ifupdown renderings configure real NICs: ifup/ifdown in an osr- netns, read back with ip -j', () => {
+  let ran = 0;
+  for (const f of valid) {
+    test(f.name, async () => {
+      const cfg = resolveNames(parse(f.raw), f.macMap);
+      const r = await runIfupdown(RENDERERS.ifupdown(cfg), cfg);
+      assert.deepEqual(r.errors, []);
+      ran += cfg.links.length - r.skipped.length;
+    });
+  }
+  test('static NICs of the corpus were really brought up', () => {
+    assert.ok(ran >= 15, `only ${ran} NICs ran`);
+  });
+});
 
 test('the corpus exercises what the renderers must handle', () => {
   const all = valid.map((f) => resolveNames(parse(f.raw), f.macMap));

@@ -44,7 +44,42 @@ async function ipJson<T>(ns: string, args: string[]): Promise<T> {
   return JSON.parse(r.stdout || '[]') as T;
 }
 
-async function readBack(ns: string, cfg: NetworkConfig, ran: Set<string>, errors: string[]): Promise<void> {
+/** Makes every physical NIC of `cfg` a veth (with its MAC) in `ns`, the peer `osrpN` up beside it. */
+export async function addVeths(ns: string, cfg: NetworkConfig, errors: string[]): Promise<void> {
+  let i = 0;
+  for (const nic of nicViews(cfg)) {
+    if (nic.link.kind !== 'physical') continue;
+    const peer = `osrp${i++}`;
+    const args = [
+      '-n',
+      ns,
+      'link',
+      'add',
+      nic.name,
+      'address',
+      nic.link.mac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      peer,
+    ];
+    const r = await run('ip', args);
+    if (r.code !== 0) errors.push(`veth ${nic.name}: ${r.stderr.trim()}`);
+    await run('ip', ['-n', ns, 'link', 'set', 'dev', peer, 'up']);
+  }
+}
+
+/**
+ * Compares the live state of the NICs in `ran` (addresses other than link-local, MTU, routes that `ip`
+ * could add now) with `cfg`, appending each mismatch to `errors`.
+ */
+export async function readBack(
+  ns: string,
+  cfg: NetworkConfig,
+  ran: Set<string>,
+  errors: string[],
+): Promise<void> {
   const addrs = await ipJson<JsonAddr[]>(ns, ['address', 'show']);
   const routes4 = await ipJson<JsonRoute[]>(ns, ['-4', 'route', 'show', 'table', 'main']);
   const routes6 = await ipJson<JsonRoute[]>(ns, ['-6', 'route', 'show', 'table', 'main']);
@@ -100,27 +135,7 @@ export async function validateIp(files: RenderedFile[], cfg: NetworkConfig): Pro
     };
   try {
     const views = nicViews(cfg);
-    let i = 0;
-    for (const nic of views) {
-      if (nic.link.kind !== 'physical') continue;
-      const peer = `osrp${i++}`;
-      const r = await run('ip', [
-        '-n',
-        ns,
-        'link',
-        'add',
-        nic.name,
-        'address',
-        nic.link.mac,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        peer,
-      ]);
-      if (r.code !== 0) errors.push(`veth ${nic.name}: ${r.stderr.trim()}`);
-      await run('ip', ['-n', ns, 'link', 'set', 'dev', peer, 'up']);
-    }
+    await addVeths(ns, cfg, errors);
     const plain = views.every((n) => n.link.kind === 'physical' && !n.bondMaster);
     const ran = new Set<string>();
     if (plain) {

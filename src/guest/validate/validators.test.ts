@@ -10,6 +10,7 @@ import { RENDERERS } from '../render/index.ts';
 import type { RenderedFile } from '../render/types.ts';
 import { loadFixtures } from './fixtures.ts';
 import { validateIfupdown } from './ifupdown.ts';
+import { runIfupdown } from './ifupdown-run.ts';
 import { validateIp } from './ip.ts';
 import { validateNetplan } from './netplan.ts';
 import { validateNetworkd } from './networkd.ts';
@@ -150,4 +151,16 @@ test('the PowerShell grammar finds syntax errors the script would hit on Windows
   const broken = script.content.replace("-IPAddress '172.17.48.18'", "-IPAddress '172.17.48.18");
   assert.ok((await powershellSyntaxErrors(broken)).length > 0);
   assert.ok((await powershellSyntaxErrors(`${script.content}if ($x) { Foo }}\r\n`)).length > 0);
+});
+
+test('ifup in a netns: a hook that adds the wrong route is caught', async () => {
+  const files = RENDERERS.ifupdown(cfg);
+  const r = await runIfupdown(
+    tamper(files, 'post-up ip -4 route replace 172.16.0.0/16', 'post-up ip -4 route replace 172.18.0.0/16'),
+    cfg,
+  );
+  assert.ok(
+    r.errors.some((e) => /route 172\.16\.0\.0\/16 via 172\.16\.48\.1 missing/.test(e)),
+    JSON.stringify(r),
+  );
 });

@@ -7,7 +7,7 @@ import { OsnetError } from '../../lib/errors.ts';
 import { parse } from '../model/parse.ts';
 import { parseMacMap, resolveNames } from '../model/resolve-names.ts';
 import { Netns } from '../testing/netns.ts';
-import { applyIp } from './ip-apply.ts';
+import { applyIp, targetsFromConfig } from './ip-apply.ts';
 
 const MAC0 = 'fa:16:3e:10:00:01';
 const MAC1 = 'fa:16:3e:10:00:02';
@@ -184,4 +184,42 @@ test('a NIC named by the metadata but absent is reported, the others applied', a
   const cfg = resolveNames(parse(d), parseMacMap(`osg-a0=${MAC0},osg-a1=${MAC1},osg-gone=fa:16:3e:10:00:09`));
   const report = await applyIp(cfg, { netns: ns.name, stateFile });
   assert.deepEqual(report.missing, ['osg-gone']);
+});
+
+test('targets: off-subnet gateways are on-link; routes of a DHCP-only family wait for the DHCP address', () => {
+  const cfg = resolveNames(
+    parse({
+      links: [
+        { id: 'a', type: 'ovs', ethernet_mac_address: MAC0 },
+        { id: 'b', type: 'ovs', ethernet_mac_address: MAC1 },
+      ],
+      networks: [
+        { id: 'd', link: 'a', type: 'ipv4_dhcp', routes: [{ network: '0.0.0.0/0', gateway: '10.6.0.1' }] },
+        { id: 's6', link: 'a', type: 'ipv6_slaac', routes: [{ network: 'fd99::/48', gateway: 'fe80::1' }] },
+        {
+          id: 's',
+          link: 'b',
+          type: 'ipv4',
+          ip_address: '10.7.0.10/24',
+          routes: [{ network: '0.0.0.0/0', gateway: '10.7.1.1' }],
+        },
+      ],
+    }),
+    macs,
+  );
+  const t = targetsFromConfig(cfg);
+  const a = t.get('osg-a0')!;
+  assert.deepEqual(
+    a.deferred.map((r) => r.to),
+    ['0.0.0.0/0'],
+  );
+  assert.deepEqual(
+    a.routes,
+    [{ to: 'fd99::/48', via: 'fe80::1', family: 6, metric: 1024 }],
+    'link-local gateways need no address',
+  );
+  assert.equal(a.dynamic, true);
+  assert.deepEqual(t.get('osg-a1')!.routes, [
+    { to: '0.0.0.0/0', via: '10.7.1.1', family: 4, metric: 200, onlink: true },
+  ]);
 });

@@ -38,6 +38,8 @@ export interface NicTarget {
   routes: IpRoute[];
   /** The NIC wants DHCP or RA: its dynamic addresses and routes come from elsewhere. */
   dynamic: boolean;
+  /** Routes that need an address of their family first (DHCP-only families); not applied by ip. */
+  deferred: IpRoute[];
   /** Virtual links to create when missing. */
   create?:
     | { type: 'vlan'; parent: string; vlanId: number }
@@ -112,7 +114,7 @@ export function targetsFromConfig(cfg: NetworkConfig): Map<string, NicTarget> {
   const links = [...cfg.links].sort((a, b) => order[a.kind] - order[b.kind]);
   const out = new Map<string, NicTarget>();
   for (const l of links) {
-    const t: NicTarget = { name: nameOf(l), addrs: [], routes: [], dynamic: false };
+    const t: NicTarget = { name: nameOf(l), addrs: [], routes: [], dynamic: false, deferred: [] };
     if (l.mtu !== undefined) t.mtu = l.mtu;
     if (l.kind === 'vlan') t.create = { type: 'vlan', parent: nameOf(byId.get(l.parent)!), vlanId: l.vlanId };
     if (l.kind === 'bond') {
@@ -144,7 +146,16 @@ export function targetsFromConfig(cfg: NetworkConfig): Map<string, NicTarget> {
         family: r.family,
         metric: r.metric ?? (r.family === 6 ? 1024 : 0),
       };
-      if (!t.dynamic && !reachable(r.via, r.family, t.addrs)) route.onlink = true;
+      const linkLocal = r.family === 6 && (parseIp(r.via, 6)?.value ?? 0n) >> 118n === 0x3fan;
+      const hasStatic = t.addrs.some((a) => a.includes(':') === (r.family === 6));
+      if (!hasStatic && !linkLocal) {
+        // The kernel refuses a gateway on a link with no address of its family, even on-link: such
+        // routes wait for the DHCP client (the ip format runs none).
+        t.deferred.push(route);
+        continue;
+      }
+      // A gateway outside every static subnet is still on this link (Nova says so): on-link.
+      if (!reachable(r.via, r.family, t.addrs)) route.onlink = true;
       if (!t.routes.some((x) => routeKey(x) === routeKey(route))) t.routes.push(route);
     }
   }
@@ -387,6 +398,7 @@ export async function applyIp(cfg: NetworkConfig, opts: IpApplyOptions): Promise
         addrs: live.addrs.filter((a) => !old.addrs.includes(a)),
         routes: live.routes.filter((r) => !old.routes.some((o) => routeKey(o) === routeKey(r))),
         dynamic: false,
+        deferred: [],
       };
       for (const args of planNic(live, keep, new Set(old.addrs))) await runFor(name, args);
     }
@@ -408,6 +420,7 @@ export async function applyIp(cfg: NetworkConfig, opts: IpApplyOptions): Promise
           addrs: snap.addrs,
           routes: snap.routes,
           dynamic: false,
+          deferred: [],
         };
         if (snap.master !== undefined) back.master = snap.master;
         for (const args of planNic(now, back)) await ip.run(args);

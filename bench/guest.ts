@@ -1,0 +1,214 @@
+/**
+ * osnet-guest against cloud-init on the fixture corpus: per sample, the time to go from network_data.json
+ * to configuration files (parse, name NICs, render, write to a temp dir) for netplan and ifupdown/ENI, the
+ * same for Debian's cloud-init (convert_net_json, network_state, renderer, in one warm python process),
+ * their ratio, and osnet-guest's render+apply with the `ip` format into a network namespace.
+ * Prints figures only; nothing passes or fails.
+ *
+ * Run: `node bench/guest.ts [--iterations N] [--only NAME] [--no-apply] [--no-cloud-init]`
+ *
+ * @example
+ *   node bench/guest.ts --iterations 50
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { applyConfig } from '../src/guest/apply/index.ts';
+import { parse } from '../src/guest/model/parse.ts';
+import { resolveNames } from '../src/guest/model/resolve-names.ts';
+import type { NetworkConfig } from '../src/guest/model/types.ts';
+import { RENDERERS } from '../src/guest/render/index.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '30' },
+    only: { type: 'string' },
+    'no-apply': { type: 'boolean', default: false },
+    'no-cloud-init': { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.iterations);
+if (!Number.isInteger(N) || N < 1) {
+  console.error(`--iterations must be a positive integer, got ${args.iterations}`);
+  process.exit(64);
+}
+const WARMUP = Math.min(5, N);
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'guest', 'fixtures');
+
+interface Sample {
+  name: string;
+  path: string;
+  raw: unknown;
+  cfg: NetworkConfig;
+  /** MAC → NIC name, the same for both sides. */
+  macs: Map<string, string>;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function loadSamples(): { samples: Sample[]; skipped: string[] } {
+  const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as {
+    file: string;
+    invalid?: unknown;
+  }[];
+  const samples: Sample[] = [];
+  const skipped: string[] = [];
+  for (const e of index) {
+    if (e.invalid) continue;
+    const name = basename(e.file, '.json');
+    if (args.only && name !== args.only) continue;
+    const path = join(FIXTURES, e.file);
+    const raw = JSON.parse(readFileSync(path, 'utf8'));
+    try {
+      const cfg = parse(raw);
+      const macs = new Map<string, string>();
+      for (const l of cfg.links) if (l.kind === 'physical') macs.set(l.mac, `osg-b${macs.size}`);
+      samples.push({ name, path, raw, cfg, macs });
+    } catch (err) {
+      skipped.push(`${name} (${(err as Error).message})`);
+    }
+  }
+  return { samples, skipped };
+}
+
+async function timeOurs(s: Sample, format: 'netplan' | 'ifupdown'): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'osg-bench-'));
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < WARMUP + N; i++) {
+      const t0 = performance.now();
+      const files = RENDERERS[format](resolveNames(parse(s.raw), s.macs));
+      for (const f of files) {
+        const target = join(dir, f.path);
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, f.content, { mode: f.mode ?? 0o644 });
+      }
+      if (i >= WARMUP) times.push(performance.now() - t0);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return median(times);
+}
+
+/** render+apply with the ip format into a namespace with one veth per NIC; undefined when not possible. */
+async function timeApply(s: Sample): Promise<number | undefined> {
+  // This kernel cannot create bonds or VLANs, so only samples made of plain NICs are applied.
+  if (s.cfg.links.some((l) => l.kind !== 'physical') || s.cfg.links.length === 0) return undefined;
+  const ns = `osg-bench-${process.pid}`;
+  const ip = (a: string[]) => execFileSync('ip', a, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const root = mkdtempSync(join(tmpdir(), 'osg-bench-root-'));
+  const times: number[] = [];
+  try {
+    ip(['netns', 'add', ns]);
+    for (const [mac, name] of s.macs) {
+      ip(['-n', ns, 'link', 'add', name, 'address', mac, 'type', 'veth', 'peer', 'name', `${name}p`]);
+      ip(['-n', ns, 'link', 'set', `${name}p`, 'up']);
+    }
+    for (let i = 0; i < WARMUP + N; i++) {
+      // Start each round from bare NICs, so every round really applies everything.
+      for (const name of s.macs.values()) {
+        ip(['-n', ns, 'link', 'set', name, 'down']);
+        ip(['-n', ns, 'addr', 'flush', 'dev', name]);
+      }
+      rmSync(join(root, 'var'), { recursive: true, force: true });
+      const t0 = performance.now();
+      await applyConfig(resolveNames(parse(s.raw), s.macs), { format: 'ip', root, netns: ns });
+      if (i >= WARMUP) times.push(performance.now() - t0);
+    }
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+    rmSync(root, { recursive: true, force: true });
+  }
+  return median(times);
+}
+
+const CLOUD_INIT_PY = `
+import json, shutil, statistics, sys, tempfile, time
+from cloudinit.sources.helpers import openstack
+from cloudinit.net import eni, netplan, network_state
+jobs = json.load(sys.stdin)
+out = {}
+for job in jobs:
+    nd = json.load(open(job["path"]))
+    res = {}
+    for name, cls in (("netplan", netplan.Renderer), ("ifupdown", eni.Renderer)):
+        times = []
+        try:
+            for i in range(job["warmup"] + job["n"]):
+                d = tempfile.mkdtemp(prefix="osg-bench-ci-")
+                t0 = time.perf_counter()
+                nc = openstack.convert_net_json(nd, known_macs=job["macs"])
+                cls(config={}).render_network_state(network_state.parse_net_config_data(nc), target=d)
+                if i >= job["warmup"]:
+                    times.append((time.perf_counter() - t0) * 1000)
+                shutil.rmtree(d)
+            res[name] = statistics.median(times)
+        except Exception as e:
+            res[name] = "rejected: %s" % str(e).splitlines()[0][:60]
+    out[job["name"]] = res
+print(json.dumps(out))
+`;
+
+function timeCloudInit(samples: Sample[]): Record<string, Record<string, number | string>> {
+  const jobs = samples.map((s) => ({
+    name: s.name,
+    path: s.path,
+    macs: Object.fromEntries(s.macs),
+    n: N,
+    warmup: WARMUP,
+  }));
+  const r = spawnSync('/usr/bin/python3', ['-c', CLOUD_INIT_PY], {
+    input: JSON.stringify(jobs),
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`cloud-init bench failed: ${r.stderr.trim().split('\n').pop()}`);
+  return JSON.parse(r.stdout);
+}
+
+const { samples, skipped } = loadSamples();
+const ci = args['no-cloud-init'] ? {} : timeCloudInit(samples);
+const fmt = (v: number | string | undefined) =>
+  v === undefined ? 'n/a' : typeof v === 'number' ? v.toFixed(2) : v;
+const ratio = (ours: number, theirs: number | string | undefined) =>
+  typeof theirs === 'number' ? `${(theirs / ours).toFixed(1)}x` : 'n/a';
+
+console.log(
+  `osnet-guest vs cloud-init ${ci ? '22.4.2 (Debian)' : ''}: median ms over ${N} runs after ${WARMUP} warm-up runs`,
+);
+console.log('ratio = cloud-init time / osnet-guest time (above 1x: osnet-guest is faster)\n');
+console.log(
+  '| sample | netplan ours | netplan cloud-init | ratio | ifupdown ours | ENI cloud-init | ratio | render+apply ip (netns) |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+const sums = { ours: 0, theirs: 0 };
+for (const s of samples) {
+  const np = await timeOurs(s, 'netplan');
+  const ifu = await timeOurs(s, 'ifupdown');
+  let applied: number | string | undefined;
+  try {
+    applied = args['no-apply'] ? undefined : await timeApply(s);
+  } catch (err) {
+    applied = `failed: ${(err as Error).message.slice(0, 80)}`;
+  }
+  const c = ci[s.name] ?? {};
+  if (typeof c.netplan === 'number') {
+    sums.ours += np;
+    sums.theirs += c.netplan;
+  }
+  console.log(
+    `| ${s.name} | ${fmt(np)} | ${fmt(c.netplan)} | ${ratio(np, c.netplan)} | ${fmt(ifu)} | ${fmt(c.ifupdown)} | ${ratio(ifu, c.ifupdown)} | ${fmt(applied)} |`,
+  );
+}
+if (sums.ours > 0)
+  console.log(`\nnetplan, samples both accept: ${(sums.theirs / sums.ours).toFixed(1)}x overall`);
+if (skipped.length > 0)
+  console.log(`\nnot benchmarked (osnet-guest rejects them):\n  ${skipped.join('\n  ')}`);

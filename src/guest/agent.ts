@@ -7,9 +7,11 @@
  * @example
  *   await syncOnce({ source: { source: 'auto' }, format: 'netplan', root: '/', log });
  */
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../lib/log.ts';
 import { type ApplyResult, applyConfig } from './apply/index.ts';
+import { withLock } from './lock.ts';
 import { parse } from './model/parse.ts';
 import { dropAbsentLinks, readSystemMacs, resolveNames } from './model/resolve-names.ts';
 import type { NetworkConfig } from './model/types.ts';
@@ -58,8 +60,12 @@ function disagreement(cfg: NetworkConfig, macs: Map<string, string>, events: Lin
   return out;
 }
 
-/** Loads, validates and applies once; see the module comment. */
-export async function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
+/** Loads, validates and applies once, holding the root's lock; see the module comment. */
+export function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
+  return withLock(join(opts.root, 'run', 'osnet-guest.lock'), () => syncLocked(opts, hint));
+}
+
+async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
   const log = opts.log;
   let { cfg, macs } = await snapshot(opts);
   if (hint && hint.events.length > 0) {

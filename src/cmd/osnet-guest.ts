@@ -7,9 +7,10 @@
  *   osnet-guest apply --source config-drive
  *   osnet-guest watch
  */
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { isSea } from 'node:sea';
+import { promisify } from 'node:util';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { type AgentOptions, syncOnce } from '../guest/agent.ts';
@@ -26,6 +27,7 @@ import { OsnetError, toOsnetError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 
 const VERSION = '0.1.0';
+const execFileP = promisify(execFile);
 
 function logger(): Logger {
   return pino({ name: 'osnet-guest', level: process.env.OSNET_LOG_LEVEL ?? 'info' }, pino.destination(2));
@@ -54,6 +56,7 @@ interface TargetFlags {
   sysRoot?: string;
   netns?: string;
   reconfigure?: boolean;
+  nicKinds?: string;
 }
 
 function sourceOptions(o: SourceFlags, log: Logger): SourceOptions {
@@ -80,6 +83,7 @@ async function agentOptions(o: SourceFlags & TargetFlags, log: Logger): Promise<
     ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
     ...(o.netns ? { netns: o.netns } : {}),
     ...(o.reconfigure !== undefined ? { reconfigure: o.reconfigure } : {}),
+    ...(o.nicKinds ? { nicKinds: o.nicKinds.split(',').map((k) => k.trim()) } : {}),
   };
 }
 
@@ -98,7 +102,11 @@ function addSourceFlags(c: Command): Command {
 function addApplyFlags(c: Command): Command {
   return addTargetFlags(addSourceFlags(c))
     .option('--reconfigure', 'run the network tools even with --root other than / (ifupdown, ip)')
-    .option('--no-reconfigure', 'write the files only; do not run the network tools');
+    .option('--no-reconfigure', 'write the files only; do not run the network tools')
+    .option(
+      '--nic-kinds <kinds>',
+      'link kinds (e.g. veth) whose appearance waits for the metadata like a NIC',
+    );
 }
 
 function addTargetFlags(c: Command, rootDefault = '/'): Command {
@@ -219,10 +227,10 @@ export function program(): Command {
         const log = logger();
         const opts = await agentOptions(o, log);
         // The MAC of an added NIC tells the wait which metadata entry to expect; a removed one has none left.
-        const mac = action === 'add' ? await readMac(o.sysRoot ?? '/sys/class/net', ifname) : undefined;
-        log.info({ nic: ifname, event: action, mac }, 'NIC event');
+        const info = action === 'add' ? await linkInfo(ifname, o.netns) : {};
+        log.info({ nic: ifname, event: action, ...info }, 'NIC event');
         const r = await syncOnce(opts, {
-          events: [{ action, ifname, ...(mac ? { mac } : {}) }],
+          events: [{ action, ifname, ...info }],
           waitMs: o.wait,
           pollMs: o.poll,
         });
@@ -261,11 +269,20 @@ export function program(): Command {
   return cli;
 }
 
-async function readMac(sysRoot: string, ifname: string): Promise<string | undefined> {
+/** MAC and kernel kind of a link (kind absent for a hardware or virtio NIC); empty if it is gone. */
+async function linkInfo(ifname: string, netns?: string): Promise<{ mac?: string; kind?: string }> {
   try {
-    return (await readFile(join(sysRoot, ifname, 'address'), 'utf8')).trim().toLowerCase();
+    const ns = netns ? ['-n', netns] : [];
+    const { stdout } = await execFileP('ip', [...ns, '-d', '-j', 'link', 'show', 'dev', ifname], {
+      timeout: 10000,
+    });
+    const [l] = JSON.parse(stdout) as { address?: string; linkinfo?: { info_kind?: string } }[];
+    return {
+      ...(l?.address ? { mac: l.address.toLowerCase() } : {}),
+      ...(l?.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }
 

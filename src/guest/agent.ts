@@ -29,6 +29,11 @@ export interface AgentOptions {
   sysRoot?: string;
   netns?: string;
   reconfigure?: boolean;
+  /**
+   * Link kinds whose appearance makes the agent wait for the metadata (default none: only links without a
+   * kind, i.e. hardware and virtio NICs). A container's veth or a bridge is not a Nova NIC.
+   */
+  nicKinds?: string[];
 }
 
 export interface SyncHint {
@@ -47,13 +52,19 @@ async function snapshot(opts: AgentOptions): Promise<{ cfg: NetworkConfig; macs:
 }
 
 /** What still disagrees between metadata and system, given the events that triggered the sync. */
-function disagreement(cfg: NetworkConfig, macs: Map<string, string>, events: LinkEvent[]): string[] {
+function disagreement(
+  cfg: NetworkConfig,
+  macs: Map<string, string>,
+  events: LinkEvent[],
+  nicKinds: string[],
+): string[] {
   const listed = new Set(cfg.links.flatMap((l) => (l.kind === 'physical' ? [l.mac] : [])));
   const out: string[] = [];
   for (const l of cfg.links)
     if (l.kind === 'physical' && !macs.has(l.mac)) out.push(`link ${l.id} (${l.mac}) not on the system`);
   for (const e of events) {
-    if (e.action === 'add' && e.mac && macs.get(e.mac) === e.ifname && !listed.has(e.mac)) {
+    const nicLike = e.kind === undefined || nicKinds.includes(e.kind);
+    if (e.action === 'add' && nicLike && e.mac && macs.get(e.mac) === e.ifname && !listed.has(e.mac)) {
       out.push(`new NIC ${e.ifname} (${e.mac}) not in the metadata`);
     }
   }
@@ -70,12 +81,12 @@ async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyRes
   let { cfg, macs } = await snapshot(opts);
   if (hint && hint.events.length > 0) {
     const deadline = Date.now() + hint.waitMs;
-    let waiting = disagreement(cfg, macs, hint.events);
+    let waiting = disagreement(cfg, macs, hint.events, opts.nicKinds ?? []);
     while (waiting.length > 0 && Date.now() < deadline) {
       log.info({ waiting }, 'metadata does not match the NICs yet; waiting for it to change');
       await sleep(Math.min(hint.pollMs, Math.max(0, deadline - Date.now())));
       ({ cfg, macs } = await snapshot(opts));
-      waiting = disagreement(cfg, macs, hint.events);
+      waiting = disagreement(cfg, macs, hint.events, opts.nicKinds ?? []);
     }
     if (waiting.length > 0)
       log.warn({ waiting, waitedMs: hint.waitMs }, 'metadata still disagrees; applying what matches');

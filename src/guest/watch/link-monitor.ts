@@ -20,6 +20,8 @@ export interface LinkEvent {
   action: 'add' | 'remove';
   ifname: string;
   mac?: string;
+  /** Kernel link kind (`veth`, `bond`, `vlan`, ...); absent for a hardware or virtio NIC. */
+  kind?: string;
 }
 
 export interface LinkMonitorOptions {
@@ -32,12 +34,18 @@ interface JsonLink {
   ifname: string;
   address?: string;
   link_type?: string;
+  linkinfo?: { info_kind?: string };
+}
+
+interface Known {
+  mac?: string;
+  kind?: string;
 }
 
 export class LinkMonitor {
   private readonly opts: LinkMonitorOptions;
   private child: ChildProcess | undefined;
-  private known = new Map<string, string | undefined>();
+  private known = new Map<string, Known>();
   private rescanning: Promise<void> | undefined;
   private again = false;
 
@@ -49,10 +57,20 @@ export class LinkMonitor {
     return this.opts.netns ? ['-n', this.opts.netns, ...args] : args;
   }
 
-  private async list(): Promise<Map<string, string | undefined>> {
-    const { stdout } = await run('ip', this.ip(['-j', 'link', 'show']), { timeout: 10000 });
+  private async list(): Promise<Map<string, Known>> {
+    const { stdout } = await run('ip', this.ip(['-d', '-j', 'link', 'show']), { timeout: 10000 });
     const links = JSON.parse(stdout || '[]') as JsonLink[];
-    return new Map(links.filter((l) => l.link_type !== 'loopback').map((l) => [l.ifname, l.address]));
+    return new Map(
+      links
+        .filter((l) => l.link_type !== 'loopback')
+        .map((l) => [
+          l.ifname,
+          {
+            ...(l.address ? { mac: l.address } : {}),
+            ...(l.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
+          },
+        ]),
+    );
   }
 
   /** Reads the link list and emits what changed since the last read (coalescing overlapping calls). */
@@ -66,12 +84,10 @@ export class LinkMonitor {
         this.again = false;
         try {
           const now = await this.list();
-          for (const [name, mac] of now)
-            if (!this.known.has(name))
-              this.opts.onEvent({ action: 'add', ifname: name, ...(mac ? { mac } : {}) });
-          for (const [name, mac] of this.known)
-            if (!now.has(name))
-              this.opts.onEvent({ action: 'remove', ifname: name, ...(mac ? { mac } : {}) });
+          for (const [name, k] of now)
+            if (!this.known.has(name)) this.opts.onEvent({ action: 'add', ifname: name, ...k });
+          for (const [name, k] of this.known)
+            if (!now.has(name)) this.opts.onEvent({ action: 'remove', ifname: name, ...k });
           this.known = now;
         } catch (err) {
           this.opts.onError?.(err as Error);

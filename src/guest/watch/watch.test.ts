@@ -45,6 +45,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+// Here NICs are veths (the only NIC-like link this kernel makes), so veth counts as a NIC kind.
 const common = () => [
   '--source',
   'file',
@@ -55,6 +56,8 @@ const common = () => [
   '--root',
   root,
   '--reconfigure',
+  '--nic-kinds',
+  'veth',
 ];
 
 test('watch follows a NIC added then removed, waiting for the metadata to catch up', async () => {
@@ -124,4 +127,27 @@ test('event (as the udev rule runs it): bounded wait, then applies without the N
   assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24']);
   const bad = await runCli(['event', 'rename', 'osg-w1', ...common()], { netns: ns.name });
   assert.equal(bad.code, 65);
+});
+
+test('event add: a link of a kind that is not a NIC (a container veth) does not wait for the metadata', async () => {
+  await writeFile(nd, JSON.stringify(one));
+  await ns.addVeth('osg-w9', 'fa:16:3e:40:00:09');
+  try {
+    const args = common().slice(0, -2); // without --nic-kinds veth
+    const t0 = Date.now();
+    const r = await runCli(['event', 'add', 'osg-w9', ...args, '--wait', '5000', '--poll', '100'], {
+      netns: ns.name,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(Date.now() - t0 < 4000, 'no wait for a veth');
+    const withKinds = await runCli(
+      ['event', 'add', 'osg-w9', ...common(), '--wait', '500', '--poll', '100'],
+      {
+        netns: ns.name,
+      },
+    );
+    assert.ok(logRecords(withKinds.stderr).some((x) => String(x.msg).startsWith('metadata does not match')));
+  } finally {
+    ns.delLink('osg-w9');
+  }
 });

@@ -38,4 +38,6 @@ await Promise.all(
     await chmod(outfile, 0o755);
   }),
 );
-console.log(`built ${entries.map((e) => `dist/bin/${e}`).join(', ')} in ${Math.round(performance.now() - t0)} ms`);
+console.log(
+  `built ${entries.map((e) => `dist/bin/${e}`).join(', ')} in ${Math.round(performance.now() - t0)} ms`,
+);

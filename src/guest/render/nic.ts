@@ -23,7 +23,11 @@ export interface NicView {
   dhcp6: boolean;
   /** Only stateless DHCPv6 (information-request) is wanted. */
   dhcp6Stateless: boolean;
-  /** Router advertisements: true for SLAAC/DHCPv6 types, false when IPv6 is static only, undefined otherwise. */
+  /**
+   * Router advertisements: true for SLAAC/DHCPv6 types; false when the NIC has networks but none that
+   * needs RA (Neutron sends none then, and an RA client would hold the NIC "configuring" for ~13 s in
+   * networkd); undefined for a NIC without networks (bond members, bare links).
+   */
   acceptRa: boolean | undefined;
   /** Per-network DNS first, then the global servers (deduplicated). */
   dns: string[];
@@ -136,7 +140,7 @@ export function nicViews(cfg: NetworkConfig): NicView[] {
       dhcp6,
       dhcp6Stateless:
         types.has('ipv6_dhcpv6-stateless') && !types.has('ipv6_dhcpv6-stateful') && !types.has('ipv6_dhcp'),
-      acceptRa: dynamic6 ? true : types.has('ipv6') ? false : undefined,
+      acceptRa: dynamic6 ? true : networks.length > 0 ? false : undefined,
       dns: networks.length > 0 ? unique([...networks.flatMap((n) => n.dns), ...cfg.dns]) : [],
       search:
         networks.length > 0 ? unique([...networks.flatMap((n) => n.search), ...(cfg.search ?? [])]) : [],

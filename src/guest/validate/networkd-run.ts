@@ -1,0 +1,90 @@
+/**
+ * systemd-networkd for real: the rendered .network files of the static NICs are loaded by the real
+ * daemon inside a throwaway netns `osr-nd-*` (plus a private mount namespace with tmpfs over its config
+ * and state dirs) where each NIC is a veth with its MAC. Once networkd reports every NIC configured (or
+ * after 15 s) it is stopped, and addresses, MTU and routes are read back with `ip -j`. NICs with DHCP/RA
+ * (no server here), bond members and VLAN parents are left out and listed in `skipped`.
+ *
+ * @example
+ *   const r = await runNetworkd(RENDERERS.networkd(cfg), cfg);
+ */
+import type { NetworkConfig } from '../model/types.ts';
+import { nicViews } from '../render/nic.ts';
+import type { RenderedFile } from '../render/types.ts';
+import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { lines, run, withTempDir, writeTree } from './run.ts';
+
+let counter = 0;
+
+const SCRIPT = `
+set -e
+dir=$1; shift
+mount --make-rprivate /
+mount -t tmpfs none /etc/systemd/network
+mount -t tmpfs none /run/systemd
+# A read-only /sys tells networkd there is no udev to wait for (as in a container); the host's udev
+# database, keyed by ifindex, would otherwise describe other NICs.
+mount -o remount,ro /sys
+if [ -d /run/udev ]; then mount -t tmpfs none /run/udev; fi
+mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp
+chown -R systemd-network:systemd-network /run/systemd/netif
+cp "$dir"/* /etc/systemd/network/
+log=/run/systemd/osr-networkd.log
+SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_COLOR=0 /lib/systemd/systemd-networkd >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 150); do
+  done=1
+  for nic in "$@"; do grep -q "^$nic: State changed: configuring -> configured" "$log" || done=0; done
+  [ $done = 1 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+for nic in "$@"; do grep -q "^$nic: State changed: configuring -> configured" "$log" || echo "NOT CONFIGURED $nic"; done
+grep -E '^/etc/systemd/network/[^:]+:[0-9]+: ' "$log" || true
+for nic in "$@"; do grep -E "^$nic: .*(Could not|Failed to)" "$log" || true; done
+`;
+
+export async function runNetworkd(files: RenderedFile[], cfg: NetworkConfig): Promise<IpValidationResult> {
+  const errors: string[] = [];
+  const views = nicViews(cfg);
+  const runnable = views.filter(
+    (n) =>
+      n.link.kind === 'physical' &&
+      !n.bondMaster &&
+      n.vlanChildren.length === 0 &&
+      !n.dhcp4 &&
+      !n.dhcp6 &&
+      n.acceptRa !== true,
+  );
+  const names = runnable.map((n) => n.name);
+  const skipped = views.filter((n) => !runnable.includes(n)).map((n) => n.name);
+  if (names.length === 0) return { tool: 'networkd (netns)', errors, warnings: [], skipped };
+  const ns = `osr-nd-${process.pid}-${counter++}`;
+  const add = await run('ip', ['netns', 'add', ns]);
+  if (add.code !== 0) return { tool: 'networkd (netns)', errors: [add.stderr.trim()], warnings: [], skipped };
+  try {
+    await addVeths(ns, cfg, errors);
+    await withTempDir('osr-nd-', async (dir) => {
+      const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
+      await writeTree(
+        dir,
+        mine.map((f) => ({ ...f, path: `/${f.path.split('/').pop()}` })),
+      );
+      const r = await run(
+        'ip',
+        ['netns', 'exec', ns, 'unshare', '-m', 'bash', '-c', SCRIPT, 'osr-nd', dir, ...names],
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      errors.push(...lines(r.stdout));
+      if (r.code !== 0) errors.push(`networkd run exit ${r.code}: ${r.stderr.trim()}`);
+    });
+    await readBack(ns, cfg, new Set(names), errors);
+  } finally {
+    await run('ip', ['netns', 'del', ns]);
+  }
+  return { tool: 'networkd (netns)', errors, warnings: [], skipped };
+}

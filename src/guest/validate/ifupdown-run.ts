@@ -2,8 +2,9 @@
  * ifupdown for real: the rendered snippets are brought up with `ifup --no-scripts` (no hook scripts of
  * this host, so no resolvconf/resolved/ethtool side effects) inside a throwaway netns `osr-ifu-*` where
  * each NIC is a veth with its MAC; addresses, MTU and routes (including those our post-up hooks add) are
- * read back with `ip -j`; then `ifdown` must leave none of our addresses or routes behind. Only NICs with purely static configuration run: a DHCP stanza would start a DHCP client, and
- * bonds/VLANs cannot be created by this kernel. The others are listed in `skipped`.
+ * read back with `ip -j`; then `ifdown` must leave none of our addresses or routes behind. Only NICs
+ * with purely static configuration run: a DHCP stanza would start a DHCP client, and bonds/VLANs cannot
+ * be created by this kernel. The others are listed in `skipped`.
  *
  * @example
  *   const r = await runIfupdown(RENDERERS.ifupdown(cfg), cfg);

@@ -10,7 +10,7 @@ import { resolveNames } from '../model/resolve-names.ts';
 import { loadFixtures } from '../validate/fixtures.ts';
 import { runIfupdown } from '../validate/ifupdown-run.ts';
 import { VALIDATORS } from '../validate/index.ts';
-import { runNetworkd } from '../validate/networkd-run.ts';
+import { runNetplanViaNetworkd, runNetworkd } from '../validate/networkd-run.ts';
 import { FORMATS, RENDERERS } from './index.ts';
 
 const valid = loadFixtures().filter((f) => !f.invalid);
@@ -49,6 +49,21 @@ describe('networkd renderings configure real NICs: systemd-networkd in an osr- n
     test(f.name, async () => {
       const cfg = resolveNames(parse(f.raw), f.macMap);
       const r = await runNetworkd(RENDERERS.networkd(cfg), cfg);
+      assert.deepEqual(r.errors, []);
+      ran += cfg.links.length - r.skipped.length;
+    });
+  }
+  test('static NICs of the corpus were really configured', () => {
+    assert.ok(ran >= 15, `only ${ran} NICs ran`);
+  });
+});
+
+describe('netplan renderings configure real NICs: netplan generate, then systemd-networkd in an osr- netns', () => {
+  let ran = 0;
+  for (const f of valid) {
+    test(f.name, async () => {
+      const cfg = resolveNames(parse(f.raw), f.macMap);
+      const r = await runNetplanViaNetworkd(RENDERERS.netplan(cfg), cfg);
       assert.deepEqual(r.errors, []);
       ran += cfg.links.length - r.skipped.length;
     });

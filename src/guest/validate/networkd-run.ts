@@ -12,6 +12,7 @@ import type { NetworkConfig } from '../model/types.ts';
 import { nicViews } from '../render/nic.ts';
 import type { RenderedFile } from '../render/types.ts';
 import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { validateNetplan } from './netplan.ts';
 import { lines, run, withTempDir, writeTree } from './run.ts';
 
 let counter = 0;
@@ -87,4 +88,24 @@ export async function runNetworkd(files: RenderedFile[], cfg: NetworkConfig): Pr
     await run('ip', ['netns', 'del', ns]);
   }
   return { tool: 'networkd (netns)', errors, warnings: [], skipped };
+}
+
+/**
+ * netplan for real: `netplan generate` turns the rendered YAML into networkd files, which then configure
+ * the veths exactly as runNetworkd does (less the permanent-MAC match a veth cannot satisfy).
+ */
+export async function runNetplanViaNetworkd(
+  files: RenderedFile[],
+  cfg: NetworkConfig,
+): Promise<IpValidationResult> {
+  const gen = await validateNetplan(files);
+  const generated: RenderedFile[] = [...gen.generated].map(([name, content]) => {
+    const nic = /^10-netplan-(.+)\.(network|netdev|link)$/.exec(name)?.[1];
+    // netplan matches NICs by PermanentMACAddress=; a veth has none (it reads as all zeros), so that one
+    // line goes. The Name= match beside it stays, and the MAC itself was checked by netplan generate.
+    const matchable = content.replace(/^PermanentMACAddress=.*\n/gm, '');
+    return { path: `/run/systemd/network/${name}`, content: matchable, ...(nic ? { nic } : {}) };
+  });
+  const r = await runNetworkd(generated, cfg);
+  return { ...r, tool: 'netplan generate + networkd (netns)', errors: [...gen.errors, ...r.errors] };
 }

@@ -11,6 +11,7 @@ import { loadFixtures } from '../validate/fixtures.ts';
 import { runIfupdown } from '../validate/ifupdown-run.ts';
 import { VALIDATORS } from '../validate/index.ts';
 import { runNetplanViaNetworkd, runNetworkd } from '../validate/networkd-run.ts';
+import { runNetworkManager } from '../validate/networkmanager-run.ts';
 import { FORMATS, RENDERERS } from './index.ts';
 
 const valid = loadFixtures().filter((f) => !f.invalid);
@@ -69,6 +70,21 @@ describe('netplan renderings configure real NICs: netplan generate, then systemd
     });
   }
   test('static NICs of the corpus were really configured', () => {
+    assert.ok(ran >= 15, `only ${ran} NICs ran`);
+  });
+});
+
+describe('NetworkManager renderings configure real NICs: NetworkManager (own D-Bus) in an osr- netns', () => {
+  let ran = 0;
+  for (const f of valid) {
+    test(f.name, async () => {
+      const cfg = resolveNames(parse(f.raw), f.macMap);
+      const r = await runNetworkManager(RENDERERS.networkmanager(cfg), cfg);
+      assert.deepEqual(r.errors, []);
+      ran += cfg.links.length - r.skipped.length;
+    });
+  }
+  test('static NICs of the corpus were really activated', () => {
     assert.ok(ran >= 15, `only ${ran} NICs ran`);
   });
 });

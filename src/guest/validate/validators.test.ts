@@ -14,7 +14,9 @@ import { runIfupdown } from './ifupdown-run.ts';
 import { validateIp } from './ip.ts';
 import { validateNetplan } from './netplan.ts';
 import { validateNetworkd } from './networkd.ts';
+import { runNetplanViaNetworkd, runNetworkd } from './networkd-run.ts';
 import { validateNetworkManager } from './networkmanager.ts';
+import { runNetworkManager } from './networkmanager-run.ts';
 import { checkPowershell } from './powershell.ts';
 import { powershellSyntaxErrors } from './powershell-grammar.ts';
 import { checkSysconfig } from './sysconfig.ts';
@@ -162,5 +164,33 @@ test('ifup in a netns: a hook that adds the wrong route is caught', async () => 
   assert.ok(
     r.errors.some((e) => /route 172\.16\.0\.0\/16 via 172\.16\.48\.1 missing/.test(e)),
     JSON.stringify(r),
+  );
+});
+
+test('real daemons in a netns: a rendering that configures the wrong address or MTU is caught', async () => {
+  const wrongAddress = (files: RenderedFile[]) => tamper(files, '172.16.48.13/25', '172.16.48.14/25');
+  const nd = await runNetworkd(wrongAddress(RENDERERS.networkd(cfg)), cfg);
+  assert.ok(
+    nd.errors.some((e) => /eth1: addresses \["172\.16\.48\.14\/25"\]/.test(e)),
+    JSON.stringify(nd),
+  );
+  const nm = await runNetworkManager(wrongAddress(RENDERERS.networkmanager(cfg)), cfg);
+  assert.ok(
+    nm.errors.some((e) => /eth1: addresses \["172\.16\.48\.14\/25"\]/.test(e)),
+    JSON.stringify(nm),
+  );
+  const np = await runNetplanViaNetworkd(
+    tamper(RENDERERS.netplan(cfg), '"172.16.48.13/25"', '"172.16.48.14/25"'),
+    cfg,
+  );
+  assert.ok(
+    np.errors.some((e) => /eth1: addresses \["172\.16\.48\.14\/25"\]/.test(e)),
+    JSON.stringify(np),
+  );
+  const withMtu = { ...cfg, links: cfg.links.map((l) => (l.name === 'eth1' ? { ...l, mtu: 1400 } : l)) };
+  const nm2 = await runNetworkManager(RENDERERS.networkmanager(cfg), withMtu);
+  assert.ok(
+    nm2.errors.some((e) => /eth1: mtu 1500, want 1400/.test(e)),
+    JSON.stringify(nm2),
   );
 });

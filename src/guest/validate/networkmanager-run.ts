@@ -1,0 +1,106 @@
+/**
+ * NetworkManager for real: the rendered keyfiles of the static NICs are loaded by the real daemon inside
+ * a throwaway netns `osr-nm-*` with a private mount namespace (tmpfs over its connection, state and run
+ * dirs, its own system D-Bus), where each NIC is a veth with its MAC. Once NM reports every connection
+ * activated (or after 20 s) it is stopped and addresses, MTU and routes are read back with `ip -j`. NICs
+ * with DHCP/RA, bond members and VLAN parents are left out and listed in `skipped`.
+ *
+ * @example
+ *   const r = await runNetworkManager(RENDERERS.networkmanager(cfg), cfg);
+ */
+import type { NetworkConfig } from '../model/types.ts';
+import { nicViews } from '../render/nic.ts';
+import type { RenderedFile } from '../render/types.ts';
+import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { lines, run, withTempDir, writeTree } from './run.ts';
+
+let counter = 0;
+
+const NM_CONF = `[main]
+plugins=keyfile
+no-auto-default=*
+[keyfile]
+unmanaged-devices=interface-name:osrp*;interface-name:lo
+[logging]
+level=INFO
+`;
+
+const SCRIPT = `
+set -e
+dir=$1; shift
+mount --make-rprivate /
+for d in /run/dbus /run/NetworkManager /var/lib/NetworkManager /etc/NetworkManager/system-connections; do
+  mkdir -p "$d"; mount -t tmpfs none "$d"
+done
+# A read-only /sys means "no udev to wait for"; the host's udev database would describe other NICs.
+mount -o remount,ro /sys
+if [ -d /run/udev ]; then mount -t tmpfs none /run/udev; fi
+cp "$dir"/conn/* /etc/NetworkManager/system-connections/
+chmod 600 /etc/NetworkManager/system-connections/*
+dbus-daemon --system --nofork --nopidfile &
+bus=$!
+for _ in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.05; done
+log=/run/NetworkManager/osr.log
+NetworkManager --debug --config "$dir/nm.conf" >"$log" 2>&1 &
+nm=$!
+for _ in $(seq 200); do
+  done=1
+  for nic in "$@"; do grep -q "device ($nic): Activation: successful" "$log" || done=0; done
+  [ $done = 1 ] && break
+  kill -0 "$nm" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$nm" 2>/dev/null || true
+wait "$nm" 2>/dev/null || true
+kill "$bus" 2>/dev/null || true
+wait "$bus" 2>/dev/null || true
+for nic in "$@"; do grep -q "device ($nic): Activation: successful" "$log" || echo "NOT ACTIVATED $nic"; done
+grep -E '<(warn|error)>' "$log" | grep -E "osnet-|keyfile|$(echo "$@" | tr ' ' '|')" || true
+`;
+
+export async function runNetworkManager(
+  files: RenderedFile[],
+  cfg: NetworkConfig,
+): Promise<IpValidationResult> {
+  const errors: string[] = [];
+  const views = nicViews(cfg);
+  const runnable = views.filter(
+    (n) =>
+      n.link.kind === 'physical' &&
+      !n.bondMaster &&
+      n.vlanChildren.length === 0 &&
+      !n.dhcp4 &&
+      !n.dhcp6 &&
+      n.acceptRa !== true,
+  );
+  const names = runnable.map((n) => n.name);
+  const skipped = views.filter((n) => !runnable.includes(n)).map((n) => n.name);
+  if (names.length === 0) return { tool: 'NetworkManager (netns)', errors, warnings: [], skipped };
+  const ns = `osr-nm-${process.pid}-${counter++}`;
+  const add = await run('ip', ['netns', 'add', ns]);
+  if (add.code !== 0)
+    return { tool: 'NetworkManager (netns)', errors: [add.stderr.trim()], warnings: [], skipped };
+  try {
+    await addVeths(ns, cfg, errors);
+    await withTempDir('osr-nm-', async (dir) => {
+      const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
+      await writeTree(dir, [
+        ...mine.map((f) => ({ ...f, path: `/conn/${f.path.split('/').pop()}` })),
+        { path: '/nm.conf', content: NM_CONF },
+      ]);
+      const r = await run(
+        'ip',
+        ['netns', 'exec', ns, 'unshare', '-m', 'bash', '-c', SCRIPT, 'osr-nm', dir, ...names],
+        {
+          timeoutMs: 60_000,
+        },
+      );
+      errors.push(...lines(r.stdout));
+      if (r.code !== 0) errors.push(`NetworkManager run exit ${r.code}: ${r.stderr.trim()}`);
+    });
+    await readBack(ns, cfg, new Set(names), errors);
+  } finally {
+    await run('ip', ['netns', 'del', ns]);
+  }
+  return { tool: 'NetworkManager (netns)', errors, warnings: [], skipped };
+}

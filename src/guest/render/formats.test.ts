@@ -177,3 +177,20 @@ test('a search domain that could split or inject a line is refused before anythi
   }
   assert.throws(() => RENDERERS.netplan({ ...cfg, search: ['bad domain'] }), /search domain "bad domain"/);
 });
+
+test('PowerShell renames in two passes, so NICs that swap names cannot collide', () => {
+  const ps = file(
+    RENDERERS.powershell(cfgOf('ci-configdrive-vif-static-routes')),
+    '/etc/osnet/apply-networking.ps1',
+  );
+  const lines = ps.split('\r\n');
+  const temp = lines.flatMap((l, i) => (/-NewName 'osnet-fa163e/.test(l) ? [i] : []));
+  const final = lines.flatMap((l, i) => (/-NewName 'eth[01]'/.test(l) ? [i] : []));
+  assert.equal(temp.length, 2);
+  assert.equal(final.length, 2);
+  assert.ok(Math.max(...temp) < Math.min(...final));
+  assert.match(
+    lines[temp[0] ?? 0] ?? '',
+    /Get-OsnetAdapter -Mac 'FA-16-3E-DD-50-9A'; if \(\$nic\.Name -ne 'eth0'\)/,
+  );
+});

@@ -1,6 +1,7 @@
 /**
  * Windows PowerShell renderer: `/etc/osnet/apply-networking.ps1`, in the spirit of the seed's
- * apply-networking.ps1: find each NIC by MAC and rename it, set MTU, addresses, routes (the gateway is a
+ * apply-networking.ps1: find each NIC by MAC and rename it (in two passes, via a temporary name, so
+ * swapped names cannot collide), set MTU, addresses, routes (the gateway is a
  * 0.0.0.0/0 route), per-interface DNS (which includes the global servers) and the global search list.
  * Idempotent: what a NIC had from us before is removed before it is added again. Bonds become LBFO teams,
  * VLANs team NICs (on a team) or the adapter's VlanID (on a NIC). Every value is a single-quoted literal
@@ -48,10 +49,6 @@ function linkLines(nic: NicView): string[] {
   const { link } = nic;
   const a = psQuote(nic.name);
   const out = [`Write-OsnetLog ${psQuote(`Configuring link ${nic.name}`)}`];
-  if (link.kind === 'physical') {
-    out.push(`$nic = Get-OsnetAdapter -Mac ${psQuote(winMac(link.mac))}`);
-    out.push(`if ($nic.Name -ne ${a}) { Rename-NetAdapter -Name $nic.Name -NewName ${a} }`);
-  }
   if (link.kind === 'bond') {
     const members = psList(nic.bondMembers);
     out.push(
@@ -65,6 +62,34 @@ function linkLines(nic: NicView): string[] {
     );
   }
   if (link.mtu !== undefined) out.push(`Set-NetIPInterface -InterfaceAlias ${a} -NlMtuBytes ${link.mtu}`);
+  return out;
+}
+
+/** The temporary name of a NIC during renaming: unique per MAC, never a final name. */
+function tempName(mac: string): string {
+  return `osnet-${mac.replace(/:/g, '')}`;
+}
+
+/**
+ * Renames in two passes so swapped names (eth1 must become eth0 while another NIC still holds eth0, as
+ * after a hot-remove) cannot collide: first every NIC whose name is wrong goes to a temporary name, then
+ * each temporary name becomes the final one.
+ */
+function renameLines(nics: NicView[]): string[] {
+  const phys = nics.filter((n) => n.link.kind === 'physical');
+  const out: string[] = [];
+  for (const nic of phys) {
+    const mac = nic.link.mac ?? '';
+    out.push(
+      `$nic = Get-OsnetAdapter -Mac ${psQuote(winMac(mac))}; if ($nic.Name -ne ${psQuote(nic.name)}) { Rename-NetAdapter -Name $nic.Name -NewName ${psQuote(tempName(mac))} }`,
+    );
+  }
+  for (const nic of phys) {
+    const tmp = psQuote(tempName(nic.link.mac ?? ''));
+    out.push(
+      `if (Get-NetAdapter -Name ${tmp} -ErrorAction SilentlyContinue) { Rename-NetAdapter -Name ${tmp} -NewName ${psQuote(nic.name)} }`,
+    );
+  }
   return out;
 }
 
@@ -121,6 +146,7 @@ export function renderPowershell(cfg: NetworkConfig, opts: RenderOptions = {}): 
   const rank = { physical: 0, bond: 1, vlan: 2 } as const;
   const ordered = [...nics].sort((x, y) => rank[x.link.kind] - rank[y.link.kind]);
   const lines = [`# ${opts.header ?? DEFAULT_HEADER}`, ...PS_PRELUDE];
+  lines.push(...renameLines(ordered));
   for (const nic of ordered) lines.push(...linkLines(nic));
   for (const nic of ordered) lines.push(...l3Lines(nic));
   if ((cfg.search ?? []).length > 0)

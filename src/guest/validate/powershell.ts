@@ -101,6 +101,7 @@ const CMDLETS: Record<string, Record<string, ValueCheck>> = {
   },
   'Write-OsnetLog': {},
   'Rename-NetAdapter': { '-Name': alias, '-NewName': str },
+  'Get-NetAdapter': { '-Name': str, '-ErrorAction': oneOf('SilentlyContinue') },
   'Get-NetLbfoTeam': { '-Name': str, '-ErrorAction': oneOf('SilentlyContinue') },
   'New-NetLbfoTeam': {
     '-Name': str,

@@ -51,7 +51,11 @@ function ipSection(nic: NicView, family: 4 | 6): Entries {
   const dynamic = family === 4 ? nic.dhcp4 : nic.dhcp6 || nic.acceptRa === true;
   const e: Entries = [];
   if (family === 4) e.push(['method', dynamic ? 'auto' : addrs.length > 0 ? 'manual' : 'disabled']);
-  else e.push(['method', dynamic ? 'auto' : addrs.length > 0 ? 'manual' : 'ignore']);
+  else {
+    // link-local: IPv6 stays up for the link but without an RA client, as acceptRa=false says.
+    const none = nic.acceptRa === false ? 'link-local' : 'ignore';
+    e.push(['method', dynamic ? 'auto' : addrs.length > 0 ? 'manual' : none]);
+  }
   const def = nic.routes.find((r) => r.family === family && isDefaultRoute(r));
   // A gateway is only valid with static addresses and cannot be marked on-link; otherwise a 0/0 route.
   // NM's own keyfile writer puts it after the first address, so that is the form written here.

@@ -714,6 +714,31 @@ const NEGATIVE: [string, (d: ReturnType<typeof doc>) => unknown, string, RegExp]
     /IP address/,
   ],
   [
+    'search domain with a newline (would inject into resolv.conf)',
+    (d) => {
+      d.services = [{ type: 'dns', address: '8.8.8.8', search: ['ok.example', 'evil\nnameserver 6.6.6.6'] }];
+    },
+    '$.services[0].search[1]',
+    /must be a DNS domain name/,
+  ],
+  [
+    'per-network search domain with a space',
+    (d) => {
+      d.networks[0]!.dns_search = ['a b.example'];
+    },
+    '$.networks[0].dns_search[0]',
+    /must be a DNS domain name/,
+  ],
+  [
+    'VLAN on a bond member, bond listed after the VLAN',
+    (d) => {
+      d.links.push({ id: 'v', type: 'vlan', vlan_link: 'tap0', vlan_id: 10 });
+      d.links.push({ id: 'b', type: 'bond', bond_links: ['tap0', 'tap1'], bond_mode: 1 });
+    },
+    '$.links[2].vlan_link',
+    /member of bond b: put the VLAN on the bond/,
+  ],
+  [
     'services not an array',
     (d) => {
       d.services = 'dns';

@@ -184,6 +184,31 @@ function checkLinkGraph(links: Link[]): void {
       if (!link.mac && target.link.mac) link.mac = target.link.mac;
     }
   });
+  // after the loop: a bond may come after the VLAN in link order
+  links.forEach((link, i) => {
+    const owner = link.kind === 'vlan' ? memberOf.get(link.parent) : undefined;
+    if (owner !== undefined) {
+      fail(
+        `$.links[${i}].vlan_link`,
+        `VLAN parent ${(link as { parent: string }).parent} is a member of bond ${owner}: put the VLAN on the bond`,
+      );
+    }
+  });
+}
+
+const DOMAIN_LABEL = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+
+/** A DNS search domain: what resolv.conf and every renderer can carry (no spaces, quotes or newlines). */
+function domain(v: unknown, path: string): string {
+  const d = str(v, path);
+  const bare = d.endsWith('.') ? d.slice(0, -1) : d;
+  if (bare.length === 0 || bare.length > 253 || !bare.split('.').every((l) => DOMAIN_LABEL.test(l))) {
+    fail(
+      path,
+      `must be a DNS domain name (letters, digits, '-', '_', dot-separated labels of 1-63), got ${JSON.stringify(d)}`,
+    );
+  }
+  return d;
 }
 
 function dnsServices(raw: unknown, path: string, dns: string[], search: string[]): void {
@@ -196,7 +221,7 @@ function dnsServices(raw: unknown, path: string, dns: string[], search: string[]
     if (!absent(s.search)) {
       const list = typeof s.search === 'string' ? [s.search] : optArray(s.search, `${p}.search`);
       list.forEach((d, j) => {
-        const dom = str(d, typeof s.search === 'string' ? `${p}.search` : `${p}.search[${j}]`);
+        const dom = domain(d, typeof s.search === 'string' ? `${p}.search` : `${p}.search[${j}]`);
         if (!search.includes(dom)) search.push(dom);
       });
     }
@@ -326,7 +351,7 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
     if (!net.dns.includes(a)) net.dns.push(a);
   });
   optArray(raw.dns_search, `${path}.dns_search`).forEach((d, i) => {
-    const dom = str(d, `${path}.dns_search[${i}]`);
+    const dom = domain(d, `${path}.dns_search[${i}]`);
     if (!net.search.includes(dom)) net.search.push(dom);
   });
   return net;

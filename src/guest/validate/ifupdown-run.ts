@@ -12,12 +12,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NetworkConfig } from '../model/types.ts';
-import { nicViews } from '../render/nic.ts';
 import type { RenderedFile } from '../render/types.ts';
-import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { type IpValidationResult, readBack } from './ip.ts';
+import { runInNetns } from './netns-run.ts';
 import { lines, run, withTempDir, writeTree } from './run.ts';
-
-let counter = 0;
 
 interface JsonAddr {
   ifname: string;
@@ -30,25 +28,7 @@ interface JsonRoute {
 }
 
 export async function runIfupdown(files: RenderedFile[], cfg: NetworkConfig): Promise<IpValidationResult> {
-  const errors: string[] = [];
-  const views = nicViews(cfg);
-  const runnable = views.filter(
-    (n) =>
-      n.link.kind === 'physical' &&
-      !n.bondMaster &&
-      n.vlanChildren.length === 0 &&
-      !n.dhcp4 &&
-      !n.dhcp6 &&
-      n.acceptRa !== true,
-  );
-  const skipped = views.filter((n) => !runnable.includes(n)).map((n) => n.name);
-  const names = runnable.map((n) => n.name);
-  if (names.length === 0) return { tool: 'ifup (netns)', errors, warnings: [], skipped };
-  const ns = `osr-ifu-${process.pid}-${counter++}`;
-  const add = await run('ip', ['netns', 'add', ns]);
-  if (add.code !== 0) return { tool: 'ifup (netns)', errors: [add.stderr.trim()], warnings: [], skipped };
-  try {
-    await addVeths(ns, cfg, errors);
+  return runInNetns('ifup (netns)', 'osr-ifu', cfg, async ({ ns, names, errors }) => {
     await withTempDir('osr-ifu-', async (root) => {
       await writeTree(root, files);
       const dir = join(root, 'etc/network/interfaces.d');
@@ -93,8 +73,5 @@ export async function runIfupdown(files: RenderedFile[], cfg: NetworkConfig): Pr
         }
       }
     });
-  } finally {
-    await run('ip', ['netns', 'del', ns]);
-  }
-  return { tool: 'ifup (netns)', errors, warnings: [], skipped };
+  });
 }

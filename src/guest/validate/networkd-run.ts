@@ -9,13 +9,11 @@
  *   const r = await runNetworkd(RENDERERS.networkd(cfg), cfg);
  */
 import type { NetworkConfig } from '../model/types.ts';
-import { nicViews } from '../render/nic.ts';
 import type { RenderedFile } from '../render/types.ts';
-import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { type IpValidationResult, readBack } from './ip.ts';
+import { runInNetns } from './netns-run.ts';
 import { validateNetplan } from './netplan.ts';
 import { lines, run, withTempDir, writeTree } from './run.ts';
-
-let counter = 0;
 
 const SCRIPT = `
 set -e
@@ -48,25 +46,7 @@ for nic in "$@"; do grep -E "^$nic: .*(Could not|Failed to)" "$log" || true; don
 `;
 
 export async function runNetworkd(files: RenderedFile[], cfg: NetworkConfig): Promise<IpValidationResult> {
-  const errors: string[] = [];
-  const views = nicViews(cfg);
-  const runnable = views.filter(
-    (n) =>
-      n.link.kind === 'physical' &&
-      !n.bondMaster &&
-      n.vlanChildren.length === 0 &&
-      !n.dhcp4 &&
-      !n.dhcp6 &&
-      n.acceptRa !== true,
-  );
-  const names = runnable.map((n) => n.name);
-  const skipped = views.filter((n) => !runnable.includes(n)).map((n) => n.name);
-  if (names.length === 0) return { tool: 'networkd (netns)', errors, warnings: [], skipped };
-  const ns = `osr-nd-${process.pid}-${counter++}`;
-  const add = await run('ip', ['netns', 'add', ns]);
-  if (add.code !== 0) return { tool: 'networkd (netns)', errors: [add.stderr.trim()], warnings: [], skipped };
-  try {
-    await addVeths(ns, cfg, errors);
+  return runInNetns('networkd (netns)', 'osr-nd', cfg, async ({ ns, names, errors }) => {
     await withTempDir('osr-nd-', async (dir) => {
       const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
       await writeTree(
@@ -84,10 +64,7 @@ export async function runNetworkd(files: RenderedFile[], cfg: NetworkConfig): Pr
       if (r.code !== 0) errors.push(`networkd run exit ${r.code}: ${r.stderr.trim()}`);
     });
     await readBack(ns, cfg, new Set(names), errors);
-  } finally {
-    await run('ip', ['netns', 'del', ns]);
-  }
-  return { tool: 'networkd (netns)', errors, warnings: [], skipped };
+  });
 }
 
 /**

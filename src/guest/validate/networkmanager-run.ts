@@ -9,12 +9,10 @@
  *   const r = await runNetworkManager(RENDERERS.networkmanager(cfg), cfg);
  */
 import type { NetworkConfig } from '../model/types.ts';
-import { nicViews } from '../render/nic.ts';
 import type { RenderedFile } from '../render/types.ts';
-import { addVeths, type IpValidationResult, readBack } from './ip.ts';
+import { type IpValidationResult, readBack } from './ip.ts';
+import { runInNetns } from './netns-run.ts';
 import { lines, run, withTempDir, writeTree } from './run.ts';
-
-let counter = 0;
 
 const NM_CONF = `[main]
 plugins=keyfile
@@ -62,26 +60,7 @@ export async function runNetworkManager(
   files: RenderedFile[],
   cfg: NetworkConfig,
 ): Promise<IpValidationResult> {
-  const errors: string[] = [];
-  const views = nicViews(cfg);
-  const runnable = views.filter(
-    (n) =>
-      n.link.kind === 'physical' &&
-      !n.bondMaster &&
-      n.vlanChildren.length === 0 &&
-      !n.dhcp4 &&
-      !n.dhcp6 &&
-      n.acceptRa !== true,
-  );
-  const names = runnable.map((n) => n.name);
-  const skipped = views.filter((n) => !runnable.includes(n)).map((n) => n.name);
-  if (names.length === 0) return { tool: 'NetworkManager (netns)', errors, warnings: [], skipped };
-  const ns = `osr-nm-${process.pid}-${counter++}`;
-  const add = await run('ip', ['netns', 'add', ns]);
-  if (add.code !== 0)
-    return { tool: 'NetworkManager (netns)', errors: [add.stderr.trim()], warnings: [], skipped };
-  try {
-    await addVeths(ns, cfg, errors);
+  return runInNetns('NetworkManager (netns)', 'osr-nm', cfg, async ({ ns, names, errors }) => {
     await withTempDir('osr-nm-', async (dir) => {
       const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
       await writeTree(dir, [
@@ -99,8 +78,5 @@ export async function runNetworkManager(
       if (r.code !== 0) errors.push(`NetworkManager run exit ${r.code}: ${r.stderr.trim()}`);
     });
     await readBack(ns, cfg, new Set(names), errors);
-  } finally {
-    await run('ip', ['netns', 'del', ns]);
-  }
-  return { tool: 'NetworkManager (netns)', errors, warnings: [], skipped };
+  });
 }

@@ -274,19 +274,7 @@ export function planNic(live: NicLive, target: NicTarget, owned?: Set<string>): 
   const have = new Set(live.routes.map(routeKey));
   for (const r of live.routes) {
     if (want.has(routeKey(r))) continue;
-    cmds.push([
-      `-${r.family}`,
-      'route',
-      'del',
-      r.to,
-      ...(r.via ? ['via', r.via] : []),
-      'dev',
-      dev,
-      'proto',
-      'static',
-      'metric',
-      String(r.metric),
-    ]);
+    cmds.push(routeCmd('del', r, dev));
   }
   for (const a of live.addrs) {
     if (!target.addrs.includes(a) && (!owned || owned.has(a))) cmds.push(['addr', 'del', a, 'dev', dev]);
@@ -294,22 +282,26 @@ export function planNic(live: NicLive, target: NicTarget, owned?: Set<string>): 
   for (const a of target.addrs) if (!live.addrs.includes(a)) cmds.push(['addr', 'add', a, 'dev', dev]);
   for (const r of target.routes) {
     if (have.has(routeKey(r))) continue;
-    cmds.push([
-      `-${r.family}`,
-      'route',
-      'add',
-      r.to,
-      ...(r.via ? ['via', r.via] : []),
-      'dev',
-      dev,
-      'proto',
-      'static',
-      'metric',
-      String(r.metric),
-      ...(r.onlink ? ['onlink'] : []),
-    ]);
+    cmds.push([...routeCmd('add', r, dev), ...(r.onlink ? ['onlink'] : [])]);
   }
   return cmds;
+}
+
+/** `-4|-6 route <verb> <to> [via <gw>] dev <dev> proto static metric <m>`, as `ip` arguments. */
+function routeCmd(verb: 'add' | 'del', r: IpRoute, dev: string): string[] {
+  return [
+    `-${r.family}`,
+    'route',
+    verb,
+    r.to,
+    ...(r.via ? ['via', r.via] : []),
+    'dev',
+    dev,
+    'proto',
+    'static',
+    'metric',
+    String(r.metric),
+  ];
 }
 
 async function readState(file: string): Promise<State> {

@@ -228,6 +228,31 @@ function dnsServices(raw: unknown, path: string, dns: string[], search: string[]
   });
 }
 
+/**
+ * The prefix length an object gives by the CIDR suffix of its `field` and/or its `netmask`; both given,
+ * they must agree. Undefined when neither is given.
+ */
+function prefixOf(raw: Obj, path: string, family: 4 | 6, field: string, cidr: string | undefined) {
+  let prefix: number | undefined;
+  if (cidr !== undefined) {
+    prefix = maskToPrefix(cidr, family);
+    if (prefix === undefined) fail(`${path}.${field}`, `bad prefix length in ${raw[field]}`);
+  }
+  if (absent(raw.netmask)) return prefix;
+  const m = raw.netmask;
+  const fromMask = typeof m === 'string' || typeof m === 'number' ? maskToPrefix(m, family) : undefined;
+  if (fromMask === undefined) {
+    fail(
+      `${path}.netmask`,
+      `must be a contiguous IPv${family} netmask or prefix length (got ${JSON.stringify(m)})`,
+    );
+  }
+  if (prefix !== undefined && prefix !== fromMask) {
+    fail(`${path}.netmask`, `prefix /${fromMask} disagrees with the CIDR in ${field} (${raw[field]})`);
+  }
+  return fromMask;
+}
+
 function parseRoute(raw: unknown, path: string, family: 4 | 6): Route {
   if (!isObj(raw)) fail(path, 'must be an object');
   const netRaw = str(raw.network, `${path}.network`);
@@ -235,25 +260,7 @@ function parseRoute(raw: unknown, path: string, family: 4 | 6): Route {
   const net = parseIp(netText, family);
   if (!net)
     fail(`${path}.network`, `must be an IPv${family} network like the network's own family (got ${netRaw})`);
-  let prefix: number | undefined;
-  if (cidrPrefix !== undefined) {
-    prefix = maskToPrefix(cidrPrefix, family);
-    if (prefix === undefined) fail(`${path}.network`, `bad prefix length in ${netRaw}`);
-  }
-  if (!absent(raw.netmask)) {
-    const m = raw.netmask as string | number;
-    const fromMask = typeof m === 'string' || typeof m === 'number' ? maskToPrefix(m, family) : undefined;
-    if (fromMask === undefined) {
-      fail(
-        `${path}.netmask`,
-        `must be a contiguous IPv${family} netmask or prefix length (got ${JSON.stringify(m)})`,
-      );
-    }
-    if (prefix !== undefined && prefix !== fromMask) {
-      fail(`${path}.netmask`, `prefix /${fromMask} disagrees with the CIDR in network (${netRaw})`);
-    }
-    prefix = fromMask;
-  }
+  const prefix = prefixOf(raw, path, family, 'network', cidrPrefix);
   if (prefix === undefined) fail(`${path}.netmask`, 'is required (or give network in CIDR form)');
   if (!isNetworkAddress(net, prefix)) {
     fail(
@@ -293,25 +300,7 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
     const addrRaw = str(raw.ip_address, `${path}.ip_address`);
     const [addrText, cidr] = addrRaw.split('/', 2) as [string, string | undefined];
     net.address = ip(addrText, `${path}.ip_address`, family);
-    let prefix: number | undefined;
-    if (cidr !== undefined) {
-      prefix = maskToPrefix(cidr, family);
-      if (prefix === undefined) fail(`${path}.ip_address`, `bad prefix length in ${addrRaw}`);
-    }
-    if (!absent(raw.netmask)) {
-      const m = raw.netmask;
-      const fromMask = typeof m === 'string' || typeof m === 'number' ? maskToPrefix(m, family) : undefined;
-      if (fromMask === undefined) {
-        fail(
-          `${path}.netmask`,
-          `must be a contiguous IPv${family} netmask or prefix length (got ${JSON.stringify(m)})`,
-        );
-      }
-      if (prefix !== undefined && prefix !== fromMask) {
-        fail(`${path}.netmask`, `prefix /${fromMask} disagrees with the CIDR in ip_address (${addrRaw})`);
-      }
-      prefix = fromMask;
-    }
+    let prefix = prefixOf(raw, path, family, 'ip_address', cidr);
     if (prefix === undefined) {
       // IPv6 subnets on OpenStack are /64 unless said otherwise; an IPv4 prefix cannot be guessed.
       if (family === 4)

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseIp } from '../model/ip.ts';
 import type { NetworkConfig } from '../model/types.ts';
 import { routableNow } from '../render/ip.ts';
-import { nicViews } from '../render/nic.ts';
+import { type NicView, nicViews } from '../render/nic.ts';
 import type { Format } from '../render/types.ts';
 import { run, withTempDir } from './run.ts';
 
@@ -192,16 +192,12 @@ export function withoutLeaseRoutes(
   expected: Map<string, NicSemantics>,
   cfg: NetworkConfig,
 ): Map<string, NicSemantics> {
-  const out = new Map(expected);
-  for (const nic of nicViews(cfg)) {
-    const e = out.get(nic.link.id);
-    if (!e) continue;
+  return adjustPerNic(expected, cfg, (e, nic) => {
     const waiting = new Set(
       nic.routes.filter((r) => !routableNow(r, nic)).map((r) => `${r.to} via ${r.via}`),
     );
-    out.set(nic.link.id, { ...e, routes: e.routes.filter((r) => !waiting.has(r)) });
-  }
-  return out;
+    return { ...e, routes: e.routes.filter((r) => !waiting.has(r)) };
+  });
 }
 
 /**
@@ -213,13 +209,23 @@ export function withoutForeignFamilyDns(
   expected: Map<string, NicSemantics>,
   cfg: NetworkConfig,
 ): Map<string, NicSemantics> {
+  return adjustPerNic(expected, cfg, (e, nic) => {
+    const has4 = nic.dhcp4 || nic.addresses.some((a) => a.family === 4);
+    const has6 = nic.dhcp6 || nic.acceptRa === true || nic.addresses.some((a) => a.family === 6);
+    return { ...e, dns: e.dns.filter((d) => (d.includes(':') ? has6 : has4)) };
+  });
+}
+
+/** A copy of `expected` with `fn` applied to the entry of each NIC of `cfg` that has one. */
+function adjustPerNic(
+  expected: Map<string, NicSemantics>,
+  cfg: NetworkConfig,
+  fn: (e: NicSemantics, nic: NicView) => NicSemantics,
+): Map<string, NicSemantics> {
   const out = new Map(expected);
   for (const nic of nicViews(cfg)) {
     const e = out.get(nic.link.id);
-    if (!e) continue;
-    const has4 = nic.dhcp4 || nic.addresses.some((a) => a.family === 4);
-    const has6 = nic.dhcp6 || nic.acceptRa === true || nic.addresses.some((a) => a.family === 6);
-    out.set(nic.link.id, { ...e, dns: e.dns.filter((d) => (d.includes(':') ? has6 : has4)) });
+    if (e) out.set(nic.link.id, fn(e, nic));
   }
   return out;
 }

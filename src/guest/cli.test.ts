@@ -59,7 +59,7 @@ test('validate: a valid file, stdin and --b64 pass; an invalid one exits 65 nami
 test('render writes under --root only; --dry-run writes nothing and prints the diff', async () => {
   const root = join(dir, 'render');
   await mkdir(root);
-  const args = [
+  const renderTo = (mac: string) => [
     'render',
     '--input',
     valid,
@@ -68,8 +68,9 @@ test('render writes under --root only; --dry-run writes nothing and prints the d
     '--root',
     root,
     '--mac-map',
-    `ens3=${MAC0}`,
+    `ens3=${mac}`,
   ];
+  const args = renderTo(MAC0);
   const dry = await runCli([...args, '--dry-run']);
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /^\+\+\+ b\/etc\/systemd\/network\/.*ens3.*\.network$/m);
@@ -80,17 +81,7 @@ test('render writes under --root only; --dry-run writes nothing and prints the d
   assert.ok(written.length > 0 && written.every((p) => p.startsWith('etc/systemd/network/')), written.join());
   const again = await runCli([...args, '--dry-run']);
   assert.doesNotMatch(again.stdout, /^\+\+\+ /m, 'no diff once written');
-  const missing = await runCli([
-    'render',
-    '--input',
-    valid,
-    '--format',
-    'networkd',
-    '--root',
-    root,
-    '--mac-map',
-    'ens3=fa:16:3e:99:99:99',
-  ]);
+  const missing = await runCli(renderTo('fa:16:3e:99:99:99'));
   assert.equal(missing.code, 69);
   assert.match(missing.stderr, /link a/);
 });

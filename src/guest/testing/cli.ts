@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectOutput } from '../validate/run.ts';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cmd', 'osnet-guest.ts');
 
@@ -32,15 +33,8 @@ export function spawnCli(args: string[], opts: { netns?: string; input?: string 
 
 export function runCli(args: string[], opts: { netns?: string; input?: string } = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const out = collectOutput(child);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, ...out })));
 }
 
 /** The pino records in a log text (other lines ignored). */

@@ -6,7 +6,7 @@
  *   const r = await run('netplan', ['generate', '--root-dir', root]);
  *   if (r.code !== 0) console.error(r.stderr);
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,22 +34,32 @@ export function run(
   return new Promise((resolve, reject) => {
     const stdin = opts.input === undefined ? 'ignore' : 'pipe';
     const child = spawn(cmd, args, { stdio: [stdin, 'pipe', 'pipe'], timeout: opts.timeoutMs ?? 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    const out = collectOutput(child);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), ...out }));
     if (child.stdin) {
       // A tool may exit before reading its input; that shows in its exit code, not as EPIPE here.
       child.stdin.on('error', () => {});
       child.stdin.end(opts.input);
     }
   });
+}
+
+/**
+ * Collects a child's stdout and stderr as text; the fields are complete once it has emitted `close`.
+ *
+ * @example
+ *   const out = collectOutput(spawn('ip', ['-j', 'link']));
+ */
+export function collectOutput(child: ChildProcess): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => {
+    out.stdout += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out.stderr += d.toString();
+  });
+  return out;
 }
 
 /** Writes `files` under `root` at their absolute target paths, with their modes. */

@@ -1,24 +1,20 @@
 // Integration: real Neutron in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
 import * as extensions from './index.ts';
 
-let demo: Cloud;
+const lab = labFixture(['lab-demo'], 'network');
 let net: ServiceClient;
 
 before(async () => {
-  demo = await labCloud('lab-demo');
-  net = await demo.network();
+  [, [net]] = await lab.open();
 });
 
-after(async () => {
-  await demo?.close();
-});
+after(() => lab.close());
 
 test('list and get: the extensions osnet relies on are there, an unknown alias is NotFound', async () => {
   const all = await collect(extensions.list(net));

@@ -1,37 +1,30 @@
 // Integration: real Neutron (ML2/OVN L3) in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as ports from '../ports/index.ts';
 import * as routers from '../routers/index.ts';
-import { Cleanup, countingClient, runTag } from '../shared/testing.ts';
+import { countingClient, runTag } from '../shared/testing.ts';
 import * as subnets from '../subnets/index.ts';
 import * as tags from '../tags/index.ts';
 import * as floatingIps from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-admin', 'lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 const run = runTag();
-let admin: Cloud;
-let demo: Cloud;
-let demo2: Cloud;
 let net: ServiceClient;
 let net2: ServiceClient;
 let external: networks.Network;
 let port: ports.Port;
 
 before(async () => {
-  [admin, demo, demo2] = await Promise.all([
-    labCloud('lab-admin'),
-    labCloud('lab-demo'),
-    labCloud('lab-demo2'),
-  ]);
-  const adminNet = await admin.network();
-  [net, net2] = await Promise.all([demo.network(), demo2.network()]);
+  let adminNet: ServiceClient;
+  [, [adminNet, net, net2]] = await lab.open();
   external = await networks.create(adminNet, { name: testName('fext'), 'router:external': true });
   cleanup.defer(() => networks.removeIfExists(adminNet, external.id));
   const extSub = await subnets.create(adminNet, {
@@ -56,10 +49,7 @@ before(async () => {
   cleanup.defer(() => ports.removeIfExists(net, port.id));
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([admin?.close(), demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 async function create(): Promise<floatingIps.FloatingIp> {
   const f = await floatingIps.create(net, { floating_network_id: external.id, description: 'osnet test' });

@@ -5,27 +5,24 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
+import { labFixture } from '../../../testing/fixture.ts';
 import { labCloud, testName } from '../../../testing/lab.ts';
-import { Cleanup, countingClient, runTag } from '../shared/testing.ts';
+import { countingClient, runTag } from '../shared/testing.ts';
 import * as tags from '../tags/index.ts';
 import * as networks from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 const tag = runTag();
 let demo: Cloud;
-let demo2: Cloud;
 let net: ServiceClient;
 let net2: ServiceClient;
 
 before(async () => {
-  [demo, demo2] = await Promise.all([labCloud('lab-demo'), labCloud('lab-demo2')]);
-  [net, net2] = await Promise.all([demo.network(), demo2.network()]);
+  [[demo], [net, net2]] = await lab.open();
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 function create(name = testName('net')): Promise<networks.Network> {
   return networks.create(net, { name, description: 'osnet test' }).then(async (n) => {

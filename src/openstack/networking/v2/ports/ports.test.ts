@@ -2,22 +2,20 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
-import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as securityGroups from '../security-groups/index.ts';
-import { Cleanup, countingClient, runTag } from '../shared/testing.ts';
+import { countingClient, runTag } from '../shared/testing.ts';
 import * as subnets from '../subnets/index.ts';
 import * as ports from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-admin', 'lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 const run = runTag();
-let admin: Cloud;
-let demo: Cloud;
-let demo2: Cloud;
 let adminNet: ServiceClient;
 let net: ServiceClient;
 let net2: ServiceClient;
@@ -25,22 +23,14 @@ let network: networks.Network;
 let subnet: subnets.Subnet;
 
 before(async () => {
-  [admin, demo, demo2] = await Promise.all([
-    labCloud('lab-admin'),
-    labCloud('lab-demo'),
-    labCloud('lab-demo2'),
-  ]);
-  [adminNet, net, net2] = await Promise.all([admin.network(), demo.network(), demo2.network()]);
+  [, [adminNet, net, net2]] = await lab.open();
   network = await networks.create(net, { name: testName('pnet') });
   cleanup.defer(() => networks.removeIfExists(net, network.id));
   subnet = await subnets.create(net, { network_id: network.id, cidr: '10.77.0.0/24', ip_version: 4 });
   cleanup.defer(() => subnets.removeIfExists(net, subnet.id));
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([admin?.close(), demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 function track<T extends { id: string }>(p: T, client = net): T {
   cleanup.defer(() => ports.removeIfExists(client, p.id));

@@ -8,25 +8,24 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { OpenStackError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
 import * as quotas from './index.ts';
 
 const scratch = randomBytes(16).toString('hex');
-let admin: Cloud;
+const lab = labFixture(['lab-admin', 'lab-demo'], 'network');
 let demo: Cloud;
 let adminNet: ServiceClient;
 let net: ServiceClient;
 let demoProject: string;
 
 before(async () => {
-  [admin, demo] = await Promise.all([labCloud('lab-admin'), labCloud('lab-demo')]);
-  [adminNet, net] = await Promise.all([admin.network(), demo.network()]);
+  [[, demo], [adminNet, net]] = await lab.open();
   demoProject = (await demo.token()).projectId!;
 });
 
 after(async () => {
   await quotas.reset(adminNet, scratch).catch(() => undefined);
-  await Promise.all([admin?.close(), demo?.close()]);
+  await lab.close();
 });
 
 test('defaults, own limits and usage details are readable by the project member', async () => {

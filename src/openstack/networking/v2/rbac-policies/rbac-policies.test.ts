@@ -6,15 +6,15 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as ports from '../ports/index.ts';
-import { Cleanup } from '../shared/testing.ts';
 import * as rbacPolicies from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-admin', 'lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 let admin: Cloud;
-let demo: Cloud;
 let demo2: Cloud;
 let net: ServiceClient;
 let net2: ServiceClient;
@@ -22,20 +22,12 @@ let demo2Project: string;
 let adminProject: string;
 
 before(async () => {
-  [admin, demo, demo2] = await Promise.all([
-    labCloud('lab-admin'),
-    labCloud('lab-demo'),
-    labCloud('lab-demo2'),
-  ]);
-  [net, net2] = await Promise.all([demo.network(), demo2.network()]);
+  [[admin, , demo2], [, net, net2]] = await lab.open();
   demo2Project = (await demo2.token()).projectId!;
   adminProject = (await admin.token()).projectId!;
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([admin?.close(), demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 async function network(): Promise<networks.Network> {
   const n = await networks.create(net, { name: testName('rbac') });

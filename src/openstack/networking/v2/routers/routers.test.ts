@@ -2,23 +2,21 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as ports from '../ports/index.ts';
-import { Cleanup, countingClient, runTag } from '../shared/testing.ts';
+import { countingClient, runTag } from '../shared/testing.ts';
 import * as subnets from '../subnets/index.ts';
 import * as tags from '../tags/index.ts';
 import * as routers from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-admin', 'lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 const run = runTag();
-let admin: Cloud;
-let demo: Cloud;
-let demo2: Cloud;
 let adminNet: ServiceClient;
 let net: ServiceClient;
 let net2: ServiceClient;
@@ -26,12 +24,7 @@ let inner: subnets.Subnet;
 let external: networks.Network;
 
 before(async () => {
-  [admin, demo, demo2] = await Promise.all([
-    labCloud('lab-admin'),
-    labCloud('lab-demo'),
-    labCloud('lab-demo2'),
-  ]);
-  [adminNet, net, net2] = await Promise.all([admin.network(), demo.network(), demo2.network()]);
+  [, [adminNet, net, net2]] = await lab.open();
   external = await networks.create(adminNet, { name: testName('ext'), 'router:external': true });
   cleanup.defer(() => networks.removeIfExists(adminNet, external.id));
   const extSub = await subnets.create(adminNet, {
@@ -46,10 +39,7 @@ before(async () => {
   cleanup.defer(() => subnets.removeIfExists(net, inner.id));
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([admin?.close(), demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 async function create(name = testName('r')): Promise<routers.Router> {
   const r = await routers.create(net, { name });

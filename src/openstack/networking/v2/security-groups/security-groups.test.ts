@@ -1,32 +1,27 @@
 // Integration: real Neutron in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as rules from '../security-group-rules/index.ts';
-import { Cleanup, countingClient, runTag } from '../shared/testing.ts';
+import { countingClient, runTag } from '../shared/testing.ts';
 import * as tags from '../tags/index.ts';
 import * as securityGroups from './index.ts';
 
-const cleanup = new Cleanup();
+const lab = labFixture(['lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 const run = runTag();
-let demo: Cloud;
-let demo2: Cloud;
 let net: ServiceClient;
 let net2: ServiceClient;
 
 before(async () => {
-  [demo, demo2] = await Promise.all([labCloud('lab-demo'), labCloud('lab-demo2')]);
-  [net, net2] = await Promise.all([demo.network(), demo2.network()]);
+  [, [net, net2]] = await lab.open();
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 async function create(name = testName('sg')): Promise<securityGroups.SecurityGroup> {
   const sg = await securityGroups.create(net, { name, description: 'osnet test' });

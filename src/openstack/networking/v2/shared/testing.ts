@@ -1,11 +1,10 @@
 /**
- * Helpers for the Neutron integration tests (tests only): count the pages a list really fetched, and
- * undo everything a test created, newest first, even when some of it is already gone.
+ * Helpers for the Neutron integration tests (tests only): count the pages a list really fetched, and tag
+ * what one run made. Undoing what a test made is src/openstack/testing/cleanup.ts.
  *
  * @example
  *   const { client, urls } = countingClient(net);
- *   const cleanup = new Cleanup();
- *   cleanup.defer(() => ports.removeIfExists(net, id));
+ *   const tag = runTag();
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
 
@@ -37,28 +36,6 @@ export function countingClient(client: ServiceClient): {
     },
   });
   return { client: proxy, calls, urls };
-}
-
-/** A LIFO list of undo steps; `run` tries every step and reports the failures together. */
-export class Cleanup {
-  private readonly steps: (() => Promise<unknown>)[] = [];
-
-  defer(step: () => Promise<unknown>): void {
-    this.steps.push(step);
-  }
-
-  async run(): Promise<void> {
-    const errors: unknown[] = [];
-    while (this.steps.length > 0) {
-      const step = this.steps.pop()!;
-      try {
-        await step();
-      } catch (e) {
-        errors.push(e);
-      }
-    }
-    if (errors.length > 0) throw new AggregateError(errors, `cleanup: ${errors.length} step(s) failed`);
-  }
 }
 
 /** A random tag unique to one test run, to filter lists down to what this test made. */

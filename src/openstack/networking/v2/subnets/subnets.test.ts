@@ -2,33 +2,28 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
-import { Cleanup, countingClient } from '../shared/testing.ts';
+import { countingClient } from '../shared/testing.ts';
 import * as subnets from './index.ts';
 
-const cleanup = new Cleanup();
-let demo: Cloud;
-let demo2: Cloud;
+const lab = labFixture(['lab-demo', 'lab-demo2'], 'network');
+const { cleanup } = lab;
 let net: ServiceClient;
 let net2: ServiceClient;
 let network: networks.Network;
 
 before(async () => {
-  [demo, demo2] = await Promise.all([labCloud('lab-demo'), labCloud('lab-demo2')]);
-  [net, net2] = await Promise.all([demo.network(), demo2.network()]);
+  [, [net, net2]] = await lab.open();
   network = await networks.create(net, { name: testName('snet') });
   cleanup.defer(() => networks.removeIfExists(net, network.id));
 });
 
-after(async () => {
-  await cleanup.run();
-  await Promise.all([demo?.close(), demo2?.close()]);
-});
+after(() => lab.close());
 
 async function create(opts: Omit<subnets.CreateSubnetOpts, 'network_id'>): Promise<subnets.Subnet> {
   const s = await subnets.create(net, { network_id: network.id, ...opts });

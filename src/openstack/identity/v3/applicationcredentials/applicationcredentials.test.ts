@@ -6,10 +6,12 @@ import { type Cloud, openCloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
+import { labFixture } from '../../../testing/fixture.ts';
 import { labCloud, testName } from '../../../testing/lab.ts';
 import * as applicationcredentials from './index.ts';
 
 describe('identity v3 application credentials (lab)', () => {
+  const lab = labFixture(['lab-demo', 'lab-demo2'], 'identity');
   let demo: Cloud;
   let demo2: Cloud;
   let id: ServiceClient;
@@ -17,15 +19,12 @@ describe('identity v3 application credentials (lab)', () => {
   const made: string[] = [];
 
   before(async () => {
-    demo = await labCloud('lab-demo');
-    demo2 = await labCloud('lab-demo2');
-    id = await demo.identity();
+    [[demo, demo2], [id]] = await lab.open();
     userId = (await demo.token()).userId;
   });
   after(async () => {
     for (const c of made) await applicationcredentials.remove(id, userId, c).catch(() => undefined);
-    await demo?.close();
-    await demo2?.close();
+    await lab.close();
   });
 
   function withCred(credId: string, secret: string): Promise<Cloud> {

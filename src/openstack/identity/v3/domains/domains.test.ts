@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Cloud } from '../../../client/cloud.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as domains from './index.ts';
 
 describe('identity v3 domains (lab)', () => {
-  let admin: Cloud;
+  const lab = labFixture(['lab-admin'], 'identity');
   let id: ServiceClient;
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    id = await admin.identity();
+    [, [id]] = await lab.open();
   });
-  after(async () => {
-    await admin?.close();
-  });
+  after(() => lab.close());
 
   it('gets the default domain and finds it by name', async () => {
     const d = await domains.get(id, 'default');

@@ -6,26 +6,24 @@ import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
 import type { EndpointInterface } from '../../../config/types.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as services from '../services/index.ts';
 import * as endpoints from './index.ts';
 
 describe('identity v3 catalog endpoints (lab)', () => {
-  let admin: Cloud;
+  const lab = labFixture(['lab-admin', 'lab-demo'], 'identity');
   let demo: Cloud;
   let id: ServiceClient;
   let serviceId: string;
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    demo = await labCloud('lab-demo');
-    id = await admin.identity();
+    [[, demo], [id]] = await lab.open();
     serviceId = (await services.create(id, { type: testName('ks') })).id;
   });
   after(async () => {
     if (serviceId) await services.remove(id, serviceId).catch(() => undefined); // takes its endpoints along
-    await admin?.close();
-    await demo?.close();
+    await lab.close();
   });
 
   it('creates, gets, lists with filters, updates and deletes an endpoint (404 after)', async () => {

@@ -5,24 +5,22 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as projects from './index.ts';
 
 describe('identity v3 projects (lab)', () => {
-  let admin: Cloud;
+  const lab = labFixture(['lab-admin', 'lab-demo'], 'identity');
   let demo: Cloud;
   let id: ServiceClient;
   const made: string[] = [];
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    demo = await labCloud('lab-demo');
-    id = await admin.identity();
+    [[, demo], [id]] = await lab.open();
   });
   after(async () => {
     for (const p of made) await projects.remove(id, p).catch(() => undefined);
-    await admin?.close();
-    await demo?.close();
+    await lab.close();
   });
 
   it('creates, gets, lists with filters, updates and deletes a project (404 after)', async () => {

@@ -5,14 +5,15 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as projects from '../projects/index.ts';
 import * as roles from '../roles/index.ts';
 import * as users from '../users/index.ts';
 import * as roleassignments from './index.ts';
 
 describe('identity v3 role assignments (lab)', () => {
-  let admin: Cloud;
+  const lab = labFixture(['lab-admin', 'lab-demo'], 'identity');
   let demo: Cloud;
   let id: ServiceClient;
   let projectId: string;
@@ -21,9 +22,7 @@ describe('identity v3 role assignments (lab)', () => {
   let roleName: string;
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    demo = await labCloud('lab-demo');
-    id = await admin.identity();
+    [[, demo], [id]] = await lab.open();
     const name = testName('ks');
     projectId = (await projects.create(id, { name, domain_id: 'default' })).id;
     userId = (await users.create(id, { name, domain_id: 'default' })).id;
@@ -36,8 +35,7 @@ describe('identity v3 role assignments (lab)', () => {
       await projects.remove(id, projectId).catch(() => undefined);
       await roles.remove(id, roleId).catch(() => undefined);
     }
-    await admin?.close();
-    await demo?.close();
+    await lab.close();
   });
 
   it('grants, checks, lists with filters and revokes a role on a project', async () => {

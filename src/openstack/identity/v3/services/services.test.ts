@@ -5,27 +5,25 @@ import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as services from './index.ts';
 
 /** The lab's keystone.conf sets [catalog] list_limit = 50 (scripts/lab/up). */
 const LAB_CATALOG_LIST_LIMIT = 50;
 
 describe('identity v3 catalog services (lab)', () => {
-  let admin: Cloud;
+  const lab = labFixture(['lab-admin', 'lab-demo'], 'identity');
   let demo: Cloud;
   let id: ServiceClient;
   const made: string[] = [];
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    demo = await labCloud('lab-demo');
-    id = await admin.identity();
+    [[, demo], [id]] = await lab.open();
   });
   after(async () => {
     await Promise.all(made.map((s) => services.remove(id, s).catch(() => undefined)));
-    await admin?.close();
-    await demo?.close();
+    await lab.close();
   });
 
   it('creates, gets, lists by type, updates and deletes a service (404 after)', async () => {

@@ -5,13 +5,15 @@ import { type Cloud, openCloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labCloud, testName } from '../../../testing/lab.ts';
+import { labFixture } from '../../../testing/fixture.ts';
+import { testName } from '../../../testing/lab.ts';
 import * as projects from '../projects/index.ts';
 import * as roleassignments from '../roleassignments/index.ts';
 import * as roles from '../roles/index.ts';
 import * as users from './index.ts';
 
 describe('identity v3 users (lab)', () => {
+  const lab = labFixture(['lab-admin', 'lab-demo'], 'identity');
   let admin: Cloud;
   let demo: Cloud;
   let id: ServiceClient;
@@ -19,15 +21,12 @@ describe('identity v3 users (lab)', () => {
   const madeProjects: string[] = [];
 
   before(async () => {
-    admin = await labCloud('lab-admin');
-    demo = await labCloud('lab-demo');
-    id = await admin.identity();
+    [[admin, demo], [id]] = await lab.open();
   });
   after(async () => {
     for (const u of madeUsers) await users.remove(id, u).catch(() => undefined);
     for (const p of madeProjects) await projects.remove(id, p).catch(() => undefined);
-    await admin?.close();
-    await demo?.close();
+    await lab.close();
   });
 
   /** A Cloud logging in as `name` with `password` on `project`. */

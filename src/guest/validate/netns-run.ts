@@ -11,8 +11,9 @@
  */
 import type { NetworkConfig } from '../model/types.ts';
 import { type NicView, nicViews } from '../render/nic.ts';
+import type { RenderedFile } from '../render/types.ts';
 import { addVeths, type IpValidationResult } from './ip.ts';
-import { run } from './run.ts';
+import { lines, run, withTempDir, writeTree } from './run.ts';
 
 let counter = 0;
 
@@ -63,4 +64,33 @@ export async function runInNetns(
     await run('ip', ['netns', 'del', ns]);
   }
   return { tool, errors, warnings: [], skipped };
+}
+
+/**
+ * Runs a daemon's bash `script` in the netns under a private mount namespace (so its tmpfs mounts vanish
+ * with it), as `script <tag> <dir> <NIC names...>` where `dir` is a temp dir holding `tree`. Each line it
+ * prints is an error.
+ */
+export async function runDaemonScript(
+  nr: NetnsRun,
+  daemon: { name: string; tag: string; script: string },
+  tree: RenderedFile[],
+): Promise<void> {
+  await withTempDir(`${daemon.tag}-`, async (dir) => {
+    await writeTree(dir, tree);
+    const r = await run(
+      'ip',
+      ['netns', 'exec', nr.ns, 'unshare', '-m', 'bash', '-c', daemon.script, daemon.tag, dir, ...nr.names],
+      { timeoutMs: 60_000 },
+    );
+    nr.errors.push(...lines(r.stdout));
+    if (r.code !== 0) nr.errors.push(`${daemon.name} run exit ${r.code}: ${r.stderr.trim()}`);
+  });
+}
+
+/** The rendered files of the NICs in `names`, each moved to `<dir>/<its file name>`. */
+export function nicFilesIn(files: RenderedFile[], names: string[], dir: string): RenderedFile[] {
+  return files
+    .filter((f) => f.nic !== undefined && names.includes(f.nic))
+    .map((f) => ({ ...f, path: `${dir}/${f.path.split('/').pop()}` }));
 }

@@ -11,9 +11,8 @@
 import type { NetworkConfig } from '../model/types.ts';
 import type { RenderedFile } from '../render/types.ts';
 import { type IpValidationResult, readBack } from './ip.ts';
-import { runInNetns } from './netns-run.ts';
+import { nicFilesIn, runDaemonScript, runInNetns } from './netns-run.ts';
 import { validateNetplan } from './netplan.ts';
-import { lines, run, withTempDir, writeTree } from './run.ts';
 
 const SCRIPT = `
 set -e
@@ -46,24 +45,10 @@ for nic in "$@"; do grep -E "^$nic: .*(Could not|Failed to)" "$log" || true; don
 `;
 
 export async function runNetworkd(files: RenderedFile[], cfg: NetworkConfig): Promise<IpValidationResult> {
-  return runInNetns('networkd (netns)', 'osr-nd', cfg, async ({ ns, names, errors }) => {
-    await withTempDir('osr-nd-', async (dir) => {
-      const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
-      await writeTree(
-        dir,
-        mine.map((f) => ({ ...f, path: `/${f.path.split('/').pop()}` })),
-      );
-      const r = await run(
-        'ip',
-        ['netns', 'exec', ns, 'unshare', '-m', 'bash', '-c', SCRIPT, 'osr-nd', dir, ...names],
-        {
-          timeoutMs: 60_000,
-        },
-      );
-      errors.push(...lines(r.stdout));
-      if (r.code !== 0) errors.push(`networkd run exit ${r.code}: ${r.stderr.trim()}`);
-    });
-    await readBack(ns, cfg, new Set(names), errors);
+  return runInNetns('networkd (netns)', 'osr-nd', cfg, async (nr) => {
+    const daemon = { name: 'networkd', tag: 'osr-nd', script: SCRIPT };
+    await runDaemonScript(nr, daemon, nicFilesIn(files, nr.names, ''));
+    await readBack(nr.ns, cfg, new Set(nr.names), nr.errors);
   });
 }
 

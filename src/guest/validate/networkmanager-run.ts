@@ -11,8 +11,7 @@
 import type { NetworkConfig } from '../model/types.ts';
 import type { RenderedFile } from '../render/types.ts';
 import { type IpValidationResult, readBack } from './ip.ts';
-import { runInNetns } from './netns-run.ts';
-import { lines, run, withTempDir, writeTree } from './run.ts';
+import { nicFilesIn, runDaemonScript, runInNetns } from './netns-run.ts';
 
 const NM_CONF = `[main]
 plugins=keyfile
@@ -60,23 +59,12 @@ export async function runNetworkManager(
   files: RenderedFile[],
   cfg: NetworkConfig,
 ): Promise<IpValidationResult> {
-  return runInNetns('NetworkManager (netns)', 'osr-nm', cfg, async ({ ns, names, errors }) => {
-    await withTempDir('osr-nm-', async (dir) => {
-      const mine = files.filter((f) => f.nic !== undefined && names.includes(f.nic));
-      await writeTree(dir, [
-        ...mine.map((f) => ({ ...f, path: `/conn/${f.path.split('/').pop()}` })),
-        { path: '/nm.conf', content: NM_CONF },
-      ]);
-      const r = await run(
-        'ip',
-        ['netns', 'exec', ns, 'unshare', '-m', 'bash', '-c', SCRIPT, 'osr-nm', dir, ...names],
-        {
-          timeoutMs: 60_000,
-        },
-      );
-      errors.push(...lines(r.stdout));
-      if (r.code !== 0) errors.push(`NetworkManager run exit ${r.code}: ${r.stderr.trim()}`);
-    });
-    await readBack(ns, cfg, new Set(names), errors);
+  return runInNetns('NetworkManager (netns)', 'osr-nm', cfg, async (nr) => {
+    const daemon = { name: 'NetworkManager', tag: 'osr-nm', script: SCRIPT };
+    await runDaemonScript(nr, daemon, [
+      ...nicFilesIn(files, nr.names, '/conn'),
+      { path: '/nm.conf', content: NM_CONF },
+    ]);
+    await readBack(nr.ns, cfg, new Set(nr.names), nr.errors);
   });
 }

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
+import type { NetworkConfig } from '../model/types.ts';
 import { loadFixtures } from '../validate/fixtures.ts';
 import { runIfupdown } from '../validate/ifupdown-run.ts';
 import { VALIDATORS } from '../validate/index.ts';
+import type { IpValidationResult } from '../validate/ip.ts';
 import { runNetplanViaNetworkd, runNetworkd } from '../validate/networkd-run.ts';
 import { runNetworkManager } from '../validate/networkmanager-run.ts';
 import { FORMATS, RENDERERS } from './index.ts';
@@ -29,65 +31,50 @@ for (const format of FORMATS) {
   });
 }
 
-describe('ifupdown renderings configure real NICs: ifup/ifdown in an osr- netns, read back with ip -j', () => {
-  let ran = 0;
-  for (const f of valid) {
-    test(f.name, async () => {
-      const cfg = resolveNames(parse(f.raw), f.macMap);
-      const r = await runIfupdown(RENDERERS.ifupdown(cfg), cfg);
-      assert.deepEqual(r.errors, []);
-      ran += cfg.links.length - r.skipped.length;
-    });
-  }
-  test('static NICs of the corpus were really brought up', () => {
-    assert.ok(ran >= 15, `only ${ran} NICs ran`);
-  });
-});
+/** The daemons that really configure NICs in a netns: describe title, runner, and what "ran" means. */
+const LIVE_RUNS: {
+  title: string;
+  run: (cfg: NetworkConfig) => Promise<IpValidationResult>;
+  ranTest: string;
+}[] = [
+  {
+    title: 'ifupdown renderings configure real NICs: ifup/ifdown in an osr- netns, read back with ip -j',
+    run: (cfg) => runIfupdown(RENDERERS.ifupdown(cfg), cfg),
+    ranTest: 'static NICs of the corpus were really brought up',
+  },
+  {
+    title: 'networkd renderings configure real NICs: systemd-networkd in an osr- netns, read back with ip -j',
+    run: (cfg) => runNetworkd(RENDERERS.networkd(cfg), cfg),
+    ranTest: 'static NICs of the corpus were really configured',
+  },
+  {
+    title: 'netplan renderings configure real NICs: netplan generate, then systemd-networkd in an osr- netns',
+    run: (cfg) => runNetplanViaNetworkd(RENDERERS.netplan(cfg), cfg),
+    ranTest: 'static NICs of the corpus were really configured',
+  },
+  {
+    title: 'NetworkManager renderings configure real NICs: NetworkManager (own D-Bus) in an osr- netns',
+    run: (cfg) => runNetworkManager(RENDERERS.networkmanager(cfg), cfg),
+    ranTest: 'static NICs of the corpus were really activated',
+  },
+];
 
-describe('networkd renderings configure real NICs: systemd-networkd in an osr- netns, read back with ip -j', () => {
-  let ran = 0;
-  for (const f of valid) {
-    test(f.name, async () => {
-      const cfg = resolveNames(parse(f.raw), f.macMap);
-      const r = await runNetworkd(RENDERERS.networkd(cfg), cfg);
-      assert.deepEqual(r.errors, []);
-      ran += cfg.links.length - r.skipped.length;
+for (const live of LIVE_RUNS) {
+  describe(live.title, () => {
+    let ran = 0;
+    for (const f of valid) {
+      test(f.name, async () => {
+        const cfg = resolveNames(parse(f.raw), f.macMap);
+        const r = await live.run(cfg);
+        assert.deepEqual(r.errors, []);
+        ran += cfg.links.length - r.skipped.length;
+      });
+    }
+    test(live.ranTest, () => {
+      assert.ok(ran >= 15, `only ${ran} NICs ran`);
     });
-  }
-  test('static NICs of the corpus were really configured', () => {
-    assert.ok(ran >= 15, `only ${ran} NICs ran`);
   });
-});
-
-describe('netplan renderings configure real NICs: netplan generate, then systemd-networkd in an osr- netns', () => {
-  let ran = 0;
-  for (const f of valid) {
-    test(f.name, async () => {
-      const cfg = resolveNames(parse(f.raw), f.macMap);
-      const r = await runNetplanViaNetworkd(RENDERERS.netplan(cfg), cfg);
-      assert.deepEqual(r.errors, []);
-      ran += cfg.links.length - r.skipped.length;
-    });
-  }
-  test('static NICs of the corpus were really configured', () => {
-    assert.ok(ran >= 15, `only ${ran} NICs ran`);
-  });
-});
-
-describe('NetworkManager renderings configure real NICs: NetworkManager (own D-Bus) in an osr- netns', () => {
-  let ran = 0;
-  for (const f of valid) {
-    test(f.name, async () => {
-      const cfg = resolveNames(parse(f.raw), f.macMap);
-      const r = await runNetworkManager(RENDERERS.networkmanager(cfg), cfg);
-      assert.deepEqual(r.errors, []);
-      ran += cfg.links.length - r.skipped.length;
-    });
-  }
-  test('static NICs of the corpus were really activated', () => {
-    assert.ok(ran >= 15, `only ${ran} NICs ran`);
-  });
-});
+}
 
 test('the corpus exercises what the renderers must handle', () => {
   const all = valid.map((f) => resolveNames(parse(f.raw), f.macMap));

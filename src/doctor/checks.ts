@@ -50,10 +50,21 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
     checks.push(c);
     return c.status === 'ok';
   };
-  const skipRest = (names: string[], why: string) => {
-    for (const name of names) add({ name, status: 'skip', detail: `skipped: ${why}` });
+  const order = ['config', 'auth', 'catalog', 'neutron', 'extensions'];
+  /** Records a failed check and skips every later one, since each needs the ones before it. */
+  const fail = (name: string, e: unknown, hint: string, why: string, t0?: number): DoctorReport => {
+    add({
+      name,
+      status: 'fail',
+      detail: toOsnetError(e).message,
+      hint,
+      ...(t0 === undefined ? {} : { ms: ms(t0) }),
+    });
+    for (const later of order.slice(order.indexOf(name) + 1)) {
+      add({ name: later, status: 'skip', detail: `skipped: ${why}` });
+    }
+    return { ok: false, checks };
   };
-  const later = ['auth', 'catalog', 'neutron', 'extensions'];
 
   let cfg: CloudConfig;
   try {
@@ -64,15 +75,12 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       detail: `${cfg.name ? `cloud "${cfg.name}" from ${cfg.source}` : 'OS_* environment'}, auth ${cfg.authType}, interface ${cfg.interface}${cfg.regionName ? `, region ${cfg.regionName}` : ''}`,
     });
   } catch (e) {
-    const err = toOsnetError(e);
-    add({
-      name: 'config',
-      status: 'fail',
-      detail: err.message,
-      hint: 'pass --os-cloud NAME (clouds.yaml in ./, ~/.config/openstack/, /etc/openstack/ or $OS_CLIENT_CONFIG_FILE) or source an openrc',
-    });
-    skipRest(later, 'no usable configuration');
-    return { ok: false, checks };
+    return fail(
+      'config',
+      e,
+      'pass --os-cloud NAME (clouds.yaml in ./, ~/.config/openstack/, /etc/openstack/ or $OS_CLIENT_CONFIG_FILE) or source an openrc',
+      'no usable configuration',
+    );
   }
 
   const cloud: Cloud = await openCloud({ config: cfg, retry: { retries: 1 } });
@@ -92,15 +100,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
         ms: ms(t0),
       });
     } catch (e) {
-      add({
-        name: 'auth',
-        status: 'fail',
-        detail: toOsnetError(e).message,
-        hint: authHint(e, cfg),
-        ms: ms(t0),
-      });
-      skipRest(later.slice(1), 'authentication failed');
-      return { ok: false, checks };
+      return fail('auth', e, authHint(e, cfg), 'authentication failed', t0);
     }
 
     let net: ServiceClient;
@@ -108,14 +108,12 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       net = await cloud.network();
       add({ name: 'catalog', status: 'ok', detail: `network endpoint ${net.endpoint}` });
     } catch (e) {
-      add({
-        name: 'catalog',
-        status: 'fail',
-        detail: toOsnetError(e).message,
-        hint: 'register Neutron in Keystone (openstack endpoint create network ...) or set network_endpoint_override',
-      });
-      skipRest(later.slice(2), 'no network endpoint');
-      return { ok: false, checks };
+      return fail(
+        'catalog',
+        e,
+        'register Neutron in Keystone (openstack endpoint create network ...) or set network_endpoint_override',
+        'no network endpoint',
+      );
     }
 
     const t1 = performance.now();
@@ -123,15 +121,13 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<DoctorReport>
       await net.get('networks', { query: { limit: 1, fields: 'id' } });
       add({ name: 'neutron', status: 'ok', detail: `answers in ${ms(t1)} ms`, ms: ms(t1) });
     } catch (e) {
-      add({
-        name: 'neutron',
-        status: 'fail',
-        detail: toOsnetError(e).message,
-        hint: 'is neutron-server running and reachable from here? (bash scripts/lab/status for the lab)',
-        ms: ms(t1),
-      });
-      skipRest(later.slice(3), 'Neutron does not answer');
-      return { ok: false, checks };
+      return fail(
+        'neutron',
+        e,
+        'is neutron-server running and reachable from here? (bash scripts/lab/status for the lab)',
+        'Neutron does not answer',
+        t1,
+      );
     }
 
     const wanted = opts.extensions ?? REQUIRED_EXTENSIONS;

@@ -34,19 +34,24 @@ const REGION = 'RegionOne';
 const APPCRED = 'lab-appcred';
 registerSecret(PW);
 
+/** The password auth block of a lab user on a lab project, the same in CloudConfig and clouds.yaml. */
+function passwordAuth(user: string, project: string) {
+  return {
+    auth_url: AUTH_URL,
+    username: user,
+    password: PW,
+    project_name: project,
+    user_domain_name: 'Default',
+    project_domain_name: 'Default',
+  };
+}
+
 function passwordConfig(name: string, user: string, project: string): CloudConfig {
   return {
     name,
     source: 'scripts/lab/seed.ts',
     authType: 'password',
-    auth: {
-      auth_url: AUTH_URL,
-      username: user,
-      password: PW,
-      project_name: project,
-      user_domain_name: 'Default',
-      project_domain_name: 'Default',
-    },
+    auth: passwordAuth(user, project),
     regionName: REGION,
     interface: 'public',
     verify: true,
@@ -169,14 +174,7 @@ async function writePrivate(name: string, text: string): Promise<void> {
 
 function cloudEntry(user: string, project: string) {
   return {
-    auth: {
-      auth_url: AUTH_URL,
-      username: user,
-      password: PW,
-      project_name: project,
-      user_domain_name: 'Default',
-      project_domain_name: 'Default',
-    },
+    auth: passwordAuth(user, project),
     region_name: REGION,
     interface: 'public',
     identity_api_version: 3,

@@ -7,7 +7,7 @@
  *   await associate(net, fip.id, portId);
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import { requireObject, requireString } from '../shared/validate.ts';
 import type { FloatingIp } from './results.ts';
@@ -99,6 +99,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Releases a floating IP; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = floatingIpURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, floatingIpURL(id));
 }

@@ -6,7 +6,7 @@
  *   await update(net, n.id, { name: 'renamed' }, { ifMatch: n.revision_number });
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import type { Network } from './results.ts';
 import { NETWORKS, networkURL } from './urls.ts';
@@ -85,6 +85,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a network; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = networkURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, networkURL(id));
 }

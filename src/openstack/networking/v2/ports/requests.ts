@@ -12,8 +12,8 @@ import {
   getOne,
   listAll,
   createMany as postMany,
-  removeIfGone,
   removeOne,
+  removeOneIfExists,
   updateOne,
 } from '../shared/crud.ts';
 import type { FixedIpFilter } from '../shared/query.ts';
@@ -124,6 +124,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a port; false when it was already gone. @example if (!(await removeIfExists(net, id))) log('gone') */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = portURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, portURL(id));
 }

@@ -6,7 +6,7 @@
  *   await create(net, { object_type: 'network', object_id: netId, action: 'access_as_shared', target_tenant: demo2 });
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import { requireObject, requireOneOf, requireString } from '../shared/validate.ts';
 import type { RbacAction, RbacObjectType, RbacPolicy } from './results.ts';
@@ -90,6 +90,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes an RBAC policy; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = rbacPolicyURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, rbacPolicyURL(id));
 }

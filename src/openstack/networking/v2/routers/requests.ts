@@ -10,7 +10,7 @@
 import { OsnetError } from '../../../../lib/errors.ts';
 import { PreconditionFailedError } from '../../../client/errors.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import { requireObject } from '../shared/validate.ts';
 import type { Route, Router, RouterInterface } from './results.ts';
@@ -93,8 +93,7 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a router; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = routerURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, routerURL(id));
 }
 
 function interfaceBody(opts: InterfaceOpts): InterfaceOpts {

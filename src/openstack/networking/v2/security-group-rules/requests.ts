@@ -11,8 +11,8 @@ import {
   getOne,
   listAll,
   createMany as postMany,
-  removeIfGone,
   removeOne,
+  removeOneIfExists,
 } from '../shared/crud.ts';
 import type { CommonListOpts, Listed } from '../shared/types.ts';
 import { requireObject, requireOneOf, requireString } from '../shared/validate.ts';
@@ -94,6 +94,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a rule; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = securityGroupRuleURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, securityGroupRuleURL(id));
 }

@@ -6,7 +6,7 @@
  *   const sg = await create(net, { name: 't-web' });
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import { requireObject, requireString } from '../shared/validate.ts';
 import type { SecurityGroup } from './results.ts';
@@ -68,6 +68,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a security group; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = securityGroupURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, securityGroupURL(id));
 }

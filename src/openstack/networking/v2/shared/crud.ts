@@ -110,6 +110,11 @@ export async function removeIfGone(remove: () => Promise<void>): Promise<boolean
   }
 }
 
+/** DELETE; false when it was already gone (404) instead of NotFoundError. @example await removeOneIfExists(net, `ports/${id}`) */
+export function removeOneIfExists(client: ServiceClient, path: string): Promise<boolean> {
+  return removeIfGone(() => removeOne(client, path));
+}
+
 /** A lazily paged list: filters go to the query (validated first), items come as `T` or `Pick<T, fields>`. */
 export function listAll<T, F extends object | undefined>(
   client: ServiceClient,

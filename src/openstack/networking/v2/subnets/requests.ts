@@ -5,7 +5,7 @@
  *   const s = await create(net, { network_id, cidr: '10.0.0.0/24', ip_version: 4 });
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeIfGone, removeOne, updateOne } from '../shared/crud.ts';
+import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
 import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
 import { requireObject, requireOneOf, requireString } from '../shared/validate.ts';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from './results.ts';
@@ -92,6 +92,5 @@ export function remove(client: ServiceClient, id: string): Promise<void> {
 
 /** Deletes a subnet; false when it was already gone. @example await removeIfExists(net, id) */
 export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  const path = subnetURL(id);
-  return removeIfGone(() => removeOne(client, path));
+  return removeOneIfExists(client, subnetURL(id));
 }

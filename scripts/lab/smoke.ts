@@ -55,6 +55,19 @@ async function gone(net: ServiceClient, path: string): Promise<boolean> {
   }
 }
 
+/** POSTs one Neutron resource (`{key: attrs}` to `plural`) and queues its delete. */
+async function make<T extends { id: string }>(
+  net: ServiceClient,
+  plural: string,
+  key: string,
+  attrs: Record<string, unknown>,
+): Promise<T> {
+  const { body } = await net.post<Record<string, T>>(plural, { body: { [key]: attrs } });
+  const made = body[key] as T;
+  cleanups.push(() => net.delete(`${plural}/${made.id}`));
+  return made;
+}
+
 async function open(name: string): Promise<ServiceClient> {
   const cloud = await openCloud({ cloud: name });
   clouds.push(cloud);
@@ -72,18 +85,12 @@ async function dataplane(admin: ServiceClient, networkId: string, host: string):
     const p = await step(
       `dataplane: port ${i} created, plugged into br-int from netns osnet-smk${hex}-${i}`,
       async () => {
-        const { body } = await admin.post<{ port: Port }>('ports', {
-          body: {
-            port: {
-              name: `${tag}-vm${i}`,
-              network_id: networkId,
-              device_owner: 'compute:osnet-smoke',
-              'binding:host_id': host,
-            },
-          },
+        const port = await make<Port>(admin, 'ports', 'port', {
+          name: `${tag}-vm${i}`,
+          network_id: networkId,
+          device_owner: 'compute:osnet-smoke',
+          'binding:host_id': host,
         });
-        const port = body.port;
-        cleanups.push(() => admin.delete(`ports/${port.id}`));
         const ns = `osnet-smk${hex}-${i}`;
         const outer = `osnet-${hex}${i}h`;
         const inner = `osnet-${hex}${i}c`;
@@ -138,36 +145,27 @@ async function dataplane(admin: ServiceClient, networkId: string, host: string):
 
 async function main(): Promise<void> {
   const admin = await step('lab-admin: token and network endpoint from the catalog', () => open('lab-admin'));
-  const net = await step('create network', async () => {
-    const { body } = await admin.post<{ network: Net }>('networks', {
-      body: { network: { name: `${tag}-net` } },
-    });
-    cleanups.push(() => admin.delete(`networks/${body.network.id}`));
-    return body.network;
-  });
-  const sub = await step('create subnet 10.250.0.0/24', async () => {
-    const { body } = await admin.post<{ subnet: Net }>('subnets', {
-      body: { subnet: { name: `${tag}-sub`, network_id: net.id, ip_version: 4, cidr: '10.250.0.0/24' } },
-    });
-    cleanups.push(() => admin.delete(`subnets/${body.subnet.id}`));
-    return body.subnet;
-  });
+  const net = await step('create network', () =>
+    make<Net>(admin, 'networks', 'network', { name: `${tag}-net` }),
+  );
+  const sub = await step('create subnet 10.250.0.0/24', () =>
+    make<Net>(admin, 'subnets', 'subnet', {
+      name: `${tag}-sub`,
+      network_id: net.id,
+      ip_version: 4,
+      cidr: '10.250.0.0/24',
+    }),
+  );
   const host = hostname();
-  const port = await step(`create port bound to host ${host}`, async () => {
-    const { body } = await admin.post<{ port: Port }>('ports', {
-      body: {
-        port: {
-          name: `${tag}-port`,
-          network_id: net.id,
-          device_owner: 'compute:osnet-smoke',
-          'binding:host_id': host,
-          'binding:profile': { osnet: 'smoke' },
-        },
-      },
-    });
-    cleanups.push(() => admin.delete(`ports/${body.port.id}`));
-    return body.port;
-  });
+  const port = await step(`create port bound to host ${host}`, () =>
+    make<Port>(admin, 'ports', 'port', {
+      name: `${tag}-port`,
+      network_id: net.id,
+      device_owner: 'compute:osnet-smoke',
+      'binding:host_id': host,
+      'binding:profile': { osnet: 'smoke' },
+    }),
+  );
   await step('port read back: bound by OVN (vif_type ovs), has an address', async () => {
     const { body } = await admin.get<{ port: Port }>(`ports/${port.id}`);
     check(body.port['binding:host_id'] === host, `binding:host_id is ${body.port['binding:host_id']}`);
@@ -189,13 +187,9 @@ async function main(): Promise<void> {
 
   const demo = await step('lab-demo: token', () => open('lab-demo'));
   const demo2 = await step('lab-demo2: token', () => open('lab-demo2'));
-  const dnet = await step('demo creates its own network', async () => {
-    const { body } = await demo.post<{ network: Net }>('networks', {
-      body: { network: { name: `${tag}-demo` } },
-    });
-    cleanups.push(() => demo.delete(`networks/${body.network.id}`));
-    return body.network;
-  });
+  const dnet = await step('demo creates its own network', () =>
+    make<Net>(demo, 'networks', 'network', { name: `${tag}-demo` }),
+  );
   await step("demo2 cannot see demo's network (404)", async () => {
     check(await gone(demo2, `networks/${dnet.id}`), 'demo2 sees the network of demo');
   });

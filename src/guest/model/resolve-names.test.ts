@@ -39,13 +39,15 @@ test('a bond keeps the name the input gives it; over-long VLAN names fall back t
     links: [
       { id: 'p0', type: 'phy', ethernet_mac_address: M(1) },
       { id: 'b', type: 'bond', bond_links: ['p0'], bond_mode: 1, name: 'bond9' },
-      { id: 'v', type: 'vlan', vlan_link: 'p0', vlan_id: 4000 },
+      { id: 'p1', type: 'phy', ethernet_mac_address: M(2) },
+      { id: 'v', type: 'vlan', vlan_link: 'p1', vlan_id: 4000 },
     ],
     networks: [],
   });
-  const named = resolveNames(cfg, parseMacMap(`enp0s31f6np0=${M(1)}`));
+  const named = resolveNames(cfg, parseMacMap(`enp0s31f6np0=${M(1)},enp0s31f6np1=${M(2)}`));
   assert.equal(named.links[1]?.name, 'bond9');
-  assert.equal(named.links[2]?.name, 'vlan4000');
+  // enp0s31f6np1.4000 is 17 characters, over the kernel's 15
+  assert.equal(named.links[3]?.name, 'vlan4000');
 });
 
 test('resolveNames does not mutate its input', () => {

@@ -5,7 +5,7 @@
  *   const log = createLogger('daemon');
  *   log.info({ port: id }, 'port created');
  */
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 import { redactObject, redactText } from './redact.ts';
 
 export type { Logger } from 'pino';
@@ -24,8 +24,12 @@ const REDACT_PATHS = [
   'auth.token',
 ];
 
-export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
-  return pino({
+export function createLogger(
+  name: string,
+  opts: LoggerOptions = {},
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     name,
     level: process.env.OSNET_LOG_LEVEL ?? 'info',
     redact: { paths: REDACT_PATHS, censor: '***' },
@@ -37,7 +41,8 @@ export function createLogger(name: string, opts: LoggerOptions = {}): Logger {
       },
     },
     ...opts,
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** A logger that writes nothing (library default when the caller passes none). */

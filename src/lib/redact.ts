@@ -39,6 +39,13 @@ function walk(value: unknown, depth: number): unknown {
   if (depth > 20) return MASK;
   if (typeof value === 'string') return redactText(value);
   if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+  if (value instanceof Error) {
+    // message and stack are not enumerable: copy them explicitly, or the error would log as {}
+    const out: Record<string, unknown> = { type: value.name, message: redactText(value.message) };
+    if (value.stack) out.stack = redactText(value.stack);
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? MASK : walk(v, depth + 1);
+    return out;
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

@@ -130,9 +130,13 @@ export async function applyConfig(cfg: NetworkConfig, opts: ApplyOptions): Promi
   const backup = await makeBackup(root, plan);
   result.backup = backup.dir;
   try {
-    if (reconfigure) for (const argv of driver.before(sets, plan.changes)) await exec.run(wrap(argv));
+    const runStep = async (argv: string[]) => {
+      log?.info({ command: argv }, 'reconfigure');
+      await exec.run(wrap(argv));
+    };
+    if (reconfigure) for (const argv of driver.before(sets, plan.changes)) await runStep(argv);
     await writePlan(root, plan);
-    if (reconfigure) for (const argv of driver.after(sets, plan.changes)) await exec.run(wrap(argv));
+    if (reconfigure) for (const argv of driver.after(sets, plan.changes)) await runStep(argv);
     await writeManifest(root, plan.manifest);
   } catch (err) {
     log?.error({ err: (err as Error).message, backup: backup.dir }, 'apply failed; restoring the backup');

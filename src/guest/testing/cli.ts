@@ -24,14 +24,22 @@ export function cliArgv(args: string[], netns?: string): string[] {
   return netns ? ['ip', 'netns', 'exec', netns, ...node] : node;
 }
 
-export function spawnCli(args: string[], opts: { netns?: string; input?: string } = {}): ChildProcess {
+export interface CliOptions {
+  netns?: string;
+  input?: string;
+  /** Extra environment (e.g. DBUS_SYSTEM_BUS_ADDRESS of a private bus), over this process's. */
+  env?: Record<string, string>;
+}
+
+export function spawnCli(args: string[], opts: CliOptions = {}): ChildProcess {
   const [cmd, ...rest] = cliArgv(args, opts.netns);
-  const child = spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const env = opts.env ? { ...process.env, ...opts.env } : process.env;
+  const child = spawn(cmd!, rest, { stdio: ['pipe', 'pipe', 'pipe'], env });
   child.stdin?.end(opts.input ?? '');
   return child;
 }
 
-export function runCli(args: string[], opts: { netns?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const child = spawnCli(args, opts);
   const out = collectOutput(child);
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, ...out })));

@@ -7,7 +7,7 @@
  *   await ns.addVeth('osg-a0', 'fa:16:3e:10:00:01');
  *   await ns.destroy();
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
 function ip(args: string[]): string {
   return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -20,9 +20,12 @@ export class Netns {
     this.name = name;
   }
 
-  /** Creates `osg-<tag>-<pid>`; a leftover of the same name from a crashed run is removed first. */
-  static async create(tag: string): Promise<Netns> {
-    const name = `osg-${tag}-${process.pid}`.slice(0, 30);
+  /**
+   * Creates `<prefix>-<tag>-<pid>` (prefix `osg` unless a test suite owns another); a leftover of the same
+   * name from a crashed run is removed first.
+   */
+  static async create(tag: string, prefix = 'osg'): Promise<Netns> {
+    const name = `${prefix}-${tag}-${process.pid}`.slice(0, 30);
     try {
       ip(['netns', 'del', name]);
     } catch {
@@ -39,6 +42,30 @@ export class Netns {
     ip(['-n', this.name, 'link', 'add', name, 'address', mac, 'type', 'veth', 'peer', 'name', peer]);
     ip(['-n', this.name, 'link', 'set', peer, 'up']);
     execFileSync('ip', ['netns', 'exec', this.name, 'ethtool', '-K', name, 'tx', 'off'], { stdio: 'ignore' });
+  }
+
+  /**
+   * Records address and route events (`ip monitor`, one line each) until the returned function is called;
+   * a NIC a daemon reconfigures shows up in them, one it leaves alone does not.
+   */
+  async monitor(): Promise<() => Promise<string[]>> {
+    const child = spawn('ip', ['-n', this.name, '-o', 'monitor', 'address', 'route'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => {
+      text += b.toString();
+    });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    // Give it time to subscribe before the caller changes anything.
+    await new Promise((r) => setTimeout(r, 200));
+    return async () => {
+      // Events of the last change may still be in flight.
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill();
+      await closed;
+      return text.split('\n').filter((l) => l.trim() !== '');
+    };
   }
 
   delLink(name: string): void {

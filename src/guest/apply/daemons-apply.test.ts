@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import { logRecords, runCli, until } from '../testing/cli.ts';
+import { Netns } from '../testing/netns.ts';
+import { type DaemonKind, PrivateDaemon } from '../testing/private-daemon.ts';
+import { treeSums } from '../testing/tree.ts';
+
+// `osnet-guest apply` for real against systemd-networkd and NetworkManager: each daemon runs privately in
+// a netns `osa-*` (see PrivateDaemon), the CLI runs in that netns with --root on a temp tree whose config
+// directory the daemon sees, and the NICs' state is read back with `ip -j`.
+const MAC0 = 'fa:16:3e:50:00:01';
+const MAC1 = 'fa:16:3e:50:00:02';
+const NICS = ['osa0', 'osa1'];
+
+type Doc = { links: Record<string, unknown>[]; networks: Record<string, unknown>[]; services: unknown[] };
+function doc(): Doc {
+  return {
+    links: [
+      { id: 'a', type: 'ovs', ethernet_mac_address: MAC0, mtu: 1400 },
+      { id: 'b', type: 'ovs', ethernet_mac_address: MAC1 },
+    ],
+    networks: [
+      {
+        id: 'n0',
+        link: 'a',
+        type: 'ipv4',
+        ip_address: '10.60.0.2',
+        netmask: '255.255.255.0',
+        routes: [{ network: '0.0.0.0', netmask: '0.0.0.0', gateway: '10.60.0.1' }],
+      },
+      {
+        id: 'n1',
+        link: 'b',
+        type: 'ipv4',
+        ip_address: '10.61.0.2/24',
+        routes: [{ network: '10.71.0.0/16', gateway: '10.61.0.1' }],
+      },
+    ],
+    services: [],
+  };
+}
+
+const WANT = {
+  osa0: { addrs: ['10.60.0.2/24'], mtu: 1400, routes: ['default via 10.60.0.1'] },
+  osa1: { addrs: ['10.61.0.2/24'], mtu: 1500, routes: ['10.71.0.0/16 via 10.61.0.1'] },
+};
+
+const FILES: Record<DaemonKind, (nic: string) => string> = {
+  networkd: (nic) => `etc/systemd/network/50-osnet-${nic}.network`,
+  networkmanager: (nic) => `etc/NetworkManager/system-connections/osnet-${nic}.nmconnection`,
+};
+
+for (const kind of ['networkd', 'networkmanager'] as const) {
+  describe(`apply --format ${kind} against a private ${kind}`, () => {
+    let ns: Netns;
+    let root: string;
+    let daemon: PrivateDaemon;
+
+    before(async () => {
+      ns = await Netns.create(kind === 'networkd' ? 'nd' : 'nm', 'osa');
+      await ns.addVeth('osa0', MAC0);
+      await ns.addVeth('osa1', MAC1);
+      root = await mkdtemp(join(tmpdir(), `osa-root-${kind}-`));
+      await mkdir(join(root, FILES[kind]('x'), '..'), { recursive: true });
+      daemon = await PrivateDaemon.start(kind, ns, root, NICS);
+    });
+    after(async () => {
+      await daemon?.stop();
+      await ns?.destroy();
+      if (root) await rm(root, { recursive: true, force: true });
+    });
+
+    /** Addresses, MTU and routes (as `dst via gw`: metric and proto are the daemon's choice) per NIC. */
+    function view(nics: string[]) {
+      return Object.fromEntries(
+        nics.map((n) => [
+          n,
+          {
+            addrs: ns.addrs(n),
+            mtu: ns.mtu(n),
+            routes: ns.routes(n).map((r) => r.replace(/ metric .*$/, '')),
+          },
+        ]),
+      );
+    }
+
+    /** Waits (bounded) for the daemon to converge on `want`, then compares, so a mismatch shows a diff. */
+    async function expectState(want: Record<string, unknown>) {
+      const nics = Object.keys(want);
+      await until(() => isDeepStrictEqual(view(nics), want), 15_000, 'the daemon to converge').catch(
+        () => {},
+      );
+      assert.deepEqual(view(nics), want);
+    }
+
+    async function apply(d: Doc, env = daemon.env) {
+      const input = join(root, '..', `${root.split('/').pop()}.json`);
+      await writeFile(input, JSON.stringify(d));
+      const args = ['apply', '--format', kind, '--root', root, '--input', input, '--reconfigure'];
+      args.push('--mac-map', `osa0=${MAC0},osa1=${MAC1}`);
+      const r = await runCli(args, { netns: ns.name, env });
+      await rm(input, { force: true });
+      const commands = logRecords(r.stderr)
+        .filter((l) => l.msg === 'reconfigure')
+        .map((l) => (l.command as string[]).join(' '));
+      return { ...r, commands };
+    }
+
+    test('writes the files and the daemon configures both NICs as requested', async () => {
+      const r = await apply(doc());
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout) as { touched: string[] };
+      assert.deepEqual(out.touched.sort(), NICS);
+      assert.deepEqual(
+        r.commands,
+        kind === 'networkd'
+          ? ['networkctl reload', 'networkctl reconfigure osa0 osa1']
+          : [
+              'nmcli connection reload',
+              'nmcli connection up id osnet-osa0',
+              'nmcli connection up id osnet-osa1',
+            ],
+      );
+      for (const nic of NICS) await readFile(join(root, FILES[kind](nic)));
+      await expectState(WANT);
+    });
+
+    test('a change to one NIC reconfigures that NIC only', async () => {
+      const d = doc();
+      d.networks[1] = { id: 'n1', link: 'b', type: 'ipv4', ip_address: '10.62.0.2/24', routes: [] };
+      const stop = await ns.monitor();
+      const r = await apply(d);
+      await expectState({ ...WANT, osa1: { addrs: ['10.62.0.2/24'], mtu: 1500, routes: [] } });
+      const events = await stop();
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(
+        r.commands,
+        kind === 'networkd'
+          ? ['networkctl reload', 'networkctl reconfigure osa1']
+          : ['nmcli connection reload', 'nmcli connection up id osnet-osa1'],
+      );
+      // osa1 really changed (its events are there); osa0 saw no address or route event at all.
+      assert.ok(
+        events.some((e) => /\bosa1\b/.test(e)),
+        events.join('\n'),
+      );
+      assert.deepEqual(
+        events.filter((e) => /\bosa0\b/.test(e)),
+        [],
+      );
+    });
+
+    test('a NIC gone from the metadata loses its file and its addresses', async () => {
+      const d = doc();
+      d.links = [d.links[0]!];
+      d.networks = [d.networks[0]!];
+      const r = await apply(d);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).changes, [
+        { path: `/${FILES[kind]('osa1')}`, action: 'remove', nic: 'osa1' },
+      ]);
+      await assert.rejects(readFile(join(root, FILES[kind]('osa1'))), /ENOENT/);
+      await expectState({ osa0: WANT.osa0, osa1: { addrs: [], mtu: 1500, routes: [] } });
+    });
+
+    test('when the tool cannot reach the daemon, the files are rolled back', async () => {
+      const skip = ['var/lib/osnet-guest/backup', 'run'];
+      const filesBefore = await treeSums(root, skip);
+      const liveBefore = view(NICS);
+      // The real tool, failing for real: its bus socket path does not exist.
+      const bad = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${daemon.dir}/no-such-bus` };
+      const r = await apply(doc(), bad);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /OSNET_ERR_APPLY/);
+      assert.match(r.stderr, kind === 'networkd' ? /networkctl reload/ : /nmcli connection reload/);
+      assert.deepEqual(await treeSums(root, skip), filesBefore);
+      assert.deepEqual(view(NICS), liveBefore);
+      // The daemon is still fine with the restored files: the same request now goes through.
+      const ok = await apply(doc());
+      assert.equal(ok.code, 0, ok.stderr);
+      await expectState(WANT);
+    });
+  });
+}

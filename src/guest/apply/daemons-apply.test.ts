@@ -14,6 +14,8 @@ import { treeSums } from '../testing/tree.ts';
 // directory the daemon sees, and the NICs' state is read back with `ip -j`.
 const MAC0 = 'fa:16:3e:50:00:01';
 const MAC1 = 'fa:16:3e:50:00:02';
+/** On no NIC: a stale MAC map. */
+const MAC9 = 'fa:16:3e:50:00:09';
 const NICS = ['osa0', 'osa1'];
 
 type Doc = { links: Record<string, unknown>[]; networks: Record<string, unknown>[]; services: unknown[] };
@@ -97,11 +99,11 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
       assert.deepEqual(view(nics), want);
     }
 
-    async function apply(d: Doc, env = daemon.env) {
+    async function apply(d: Doc, env = daemon.env, macMap = `osa0=${MAC0},osa1=${MAC1}`) {
       const input = join(root, '..', `${root.split('/').pop()}.json`);
       await writeFile(input, JSON.stringify(d));
       const args = ['apply', '--format', kind, '--root', root, '--input', input, '--reconfigure'];
-      args.push('--mac-map', `osa0=${MAC0},osa1=${MAC1}`);
+      args.push('--mac-map', macMap);
       const r = await runCli(args, { netns: ns.name, env });
       await rm(input, { force: true });
       const commands = logRecords(r.stderr)
@@ -176,7 +178,9 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
       const r = await apply(doc(), bad);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /OSNET_ERR_APPLY/);
-      assert.match(r.stderr, kind === 'networkd' ? /networkctl reload/ : /nmcli connection reload/);
+      const tool = kind === 'networkd' ? 'networkctl reload' : 'nmcli connection reload';
+      // Files are restored; re-telling the daemon fails the same way, and the error says so.
+      assert.match(r.stderr, new RegExp(`${tool}: .*; rollback incomplete: ${tool}: `));
       assert.deepEqual(await treeSums(root, skip), filesBefore);
       assert.deepEqual(view(NICS), liveBefore);
       // The daemon is still fine with the restored files: the same request now goes through.
@@ -184,5 +188,100 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
       assert.equal(ok.code, 0, ok.stderr);
       await expectState(WANT);
     });
+
+    if (kind === 'networkmanager') {
+      test('NM refusing a connection halfway rolls back the files and the NIC already changed', async () => {
+        const skip = ['var/lib/osnet-guest/backup', 'run'];
+        const filesBefore = await treeSums(root, skip);
+        // osa0 changes address and is brought up first; then osa1's profile names a MAC that is not
+        // osa1's (a stale --mac-map), so NM refuses to activate it and nmcli fails.
+        const d = doc();
+        d.networks[0]!.ip_address = '10.60.0.9';
+        d.links[1]!.ethernet_mac_address = MAC9;
+        const stop = await ns.monitor();
+        const r = await apply(d, daemon.env, `osa0=${MAC0},osa1=${MAC9}`);
+        await expectState(WANT);
+        const events = await stop();
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /nmcli connection up id osnet-osa1.*rolled back/);
+        assert.deepEqual(await treeSums(root, skip), filesBefore);
+        // osa0 really had the new address for a while: the rollback, not luck, restored it.
+        assert.ok(
+          events.some((e) => /^Deleted .*inet 10\.60\.0\.9\/24 .*osa0/.test(e)),
+          events.join('\n'),
+        );
+      });
+    }
   });
 }
+
+// netplan on another root: `netplan generate --root-dir` then networkd, as the driver does there. netplan
+// matches NICs by PermanentMACAddress=, which a veth does not have (it reads as zeros), so networkd leaves
+// these NICs unmanaged and there is no state to read back; what is proven is the command sequence against
+// the real daemon, the generated files, their removal, and the rollback of YAML and generated files.
+describe('apply --format netplan (generate + networkd) against a private networkd', () => {
+  let ns: Netns;
+  let root: string;
+  let daemon: PrivateDaemon;
+  const GEN = 'run/systemd/network';
+
+  before(async () => {
+    ns = await Netns.create('np', 'osa');
+    await ns.addVeth('osa0', MAC0);
+    await ns.addVeth('osa1', MAC1);
+    root = await mkdtemp(join(tmpdir(), 'osa-root-netplan-'));
+    await mkdir(join(root, 'etc/netplan'), { recursive: true });
+    daemon = await PrivateDaemon.start('networkd', ns, root, NICS);
+  });
+  after(async () => {
+    await daemon?.stop();
+    await ns?.destroy();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  async function apply(d: Doc, env = daemon.env) {
+    const input = join(root, '..', `${root.split('/').pop()}.json`);
+    await writeFile(input, JSON.stringify(d));
+    const args = ['apply', '--format', 'netplan', '--root', root, '--input', input, '--reconfigure'];
+    args.push('--mac-map', `osa0=${MAC0},osa1=${MAC1}`);
+    const r = await runCli(args, { netns: ns.name, env });
+    await rm(input, { force: true });
+    const commands = logRecords(r.stderr)
+      .filter((l) => l.msg === 'reconfigure')
+      .map((l) => (l.command as string[]).join(' '));
+    return { ...r, commands };
+  }
+
+  test('netplan generate writes networkd files under the root; a removed NIC loses them', async () => {
+    const r = await apply(doc());
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.commands, [
+      `netplan generate --root-dir ${root}`,
+      'networkctl reload',
+      'networkctl reconfigure osa0 osa1',
+    ]);
+    const gen = await readFile(join(root, GEN, '10-netplan-osa0.network'), 'utf8');
+    assert.match(gen, /^Address=10\.60\.0\.2\/24$/m);
+    assert.match(await readFile(join(root, GEN, '10-netplan-osa1.network'), 'utf8'), /^Name=osa1$/m);
+
+    const d = doc();
+    d.links = [d.links[0]!];
+    d.networks = [d.networks[0]!];
+    const gone = await apply(d);
+    assert.equal(gone.code, 0, gone.stderr);
+    assert.deepEqual(gone.commands.slice(1), ['networkctl reload', 'networkctl reconfigure osa1']);
+    await assert.rejects(readFile(join(root, 'etc/netplan/50-osnet-osa1.yaml')), /ENOENT/);
+    await assert.rejects(readFile(join(root, GEN, '10-netplan-osa1.network')), /ENOENT/);
+    assert.equal(await readFile(join(root, GEN, '10-netplan-osa0.network'), 'utf8'), gen);
+  });
+
+  test('when networkctl fails, the YAML and the generated files are rolled back', async () => {
+    const skip = ['var/lib/osnet-guest/backup', 'run/osnet-guest.lock'];
+    const filesBefore = await treeSums(root, skip);
+    const bad = { DBUS_SYSTEM_BUS_ADDRESS: `unix:path=${daemon.dir}/no-such-bus` };
+    const r = await apply(doc(), bad);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /networkctl reload: .*; rollback incomplete: networkctl reload: /);
+    assert.deepEqual(await treeSums(root, skip), filesBefore);
+  });
+});

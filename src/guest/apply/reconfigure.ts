@@ -1,6 +1,7 @@
 /**
  * How each format's network stack is told about changed files, limited to the NICs that changed:
- * ifupdown `ifdown`/`ifup` per NIC, netplan `netplan apply`, NetworkManager `nmcli connection reload` then
+ * ifupdown `ifdown`/`ifup` per NIC, netplan `netplan apply` (on another root: `netplan generate --root-dir`
+ * then as networkd), NetworkManager `nmcli connection reload` then
  * `up` per connection, systemd-networkd `networkctl reload` then `reconfigure` per NIC, RHEL sysconfig via
  * NetworkManager when present (else `ifdown`/`ifup`), PowerShell by running the script (Windows only).
  *
@@ -51,6 +52,11 @@ function nmConnectionId(c: FileChange): string | undefined {
   return c.content ? /^id=(.+)$/m.exec(c.content)?.[1]?.trim() : undefined;
 }
 
+function networkdSteps(n: NicSets): string[][] {
+  const nics = [...new Set([...n.up, ...n.down])];
+  return [['networkctl', 'reload'], ...(nics.length ? [['networkctl', 'reconfigure', ...nics]] : [])];
+}
+
 /** The driver of a format; `ip` has none (it applies live, see ip-apply.ts). */
 export function driverFor(format: Format, opts: DriverOptions): Driver {
   switch (format) {
@@ -62,17 +68,15 @@ export function driverFor(format: Format, opts: DriverOptions): Driver {
       };
     }
     case 'netplan':
-      return { before: () => [], after: () => [['netplan', 'apply']] };
-    case 'networkd':
+      // `netplan apply` has no root option: on another root it would apply the host's /etc/netplan. There
+      // the YAML is generated into <root>/run/systemd/network and handed to networkd like its own files.
+      if (opts.root === '/') return { before: () => [], after: () => [['netplan', 'apply']] };
       return {
         before: () => [],
-        after: (n) => [
-          ['networkctl', 'reload'],
-          ...(n.up.length || n.down.length
-            ? [['networkctl', 'reconfigure', ...new Set([...n.up, ...n.down])]]
-            : []),
-        ],
+        after: (n) => [['netplan', 'generate', '--root-dir', opts.root], ...networkdSteps(n)],
       };
+    case 'networkd':
+      return { before: () => [], after: networkdSteps };
     case 'networkmanager':
       return {
         before: () => [],

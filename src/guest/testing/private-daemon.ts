@@ -22,14 +22,14 @@ import type { Netns } from './netns.ts';
 
 export type DaemonKind = 'networkd' | 'networkmanager';
 
-// Shared start: private mounts, then a private system bus; `$conf` is the config dir under the tmp root.
+// Shared start: private mounts, then a private system bus. `bind D` shows <root>/D at /D; a missing /D is
+// an error rather than created, since outside the tmpfs mounts mkdir would write to the host's tree.
 const COMMON = `
 set -e
-conf=$1 dir=$2 target=$3
+root=$1 dir=$2
 bus="$dir/bus"
+bind() { [ -d "/$1" ] || { echo "no /$1 to bind over" >&2; exit 1; }; mkdir -p "$root/$1"; mount --bind "$root/$1" "/$1"; }
 mount --make-rprivate /
-mkdir -p "$target"
-mount --bind "$conf" "$target"
 # A read-only /sys means "no udev to wait for"; the host's udev database would describe other NICs.
 mount -o remount,ro /sys
 if [ -d /run/udev ]; then mount -t tmpfs none /run/udev; fi
@@ -40,27 +40,27 @@ for _ in $(seq 100); do [ -S "$bus" ] && break; sleep 0.05; done
 export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$bus"
 `;
 
+// /run/systemd/network holds what `netplan generate --root-dir <root>` writes.
 const NETWORKD = `${COMMON}
+bind etc/systemd/network
 mount -t tmpfs none /run/systemd
-mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp
+mkdir -p /run/systemd/network /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp
+bind run/systemd/network
 chown -R systemd-network:systemd-network /run/systemd/netif
 ${START_BUS}
 SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_COLOR=0 exec /lib/systemd/systemd-networkd
 `;
 
 const NETWORKMANAGER = `${COMMON}
+bind etc/NetworkManager/system-connections
 for d in /run/NetworkManager /var/lib/NetworkManager; do mkdir -p "$d"; mount -t tmpfs none "$d"; done
 ${START_BUS}
 exec NetworkManager --no-daemon --debug --config "$dir/nm.conf"
 `;
 
-const SPEC: Record<DaemonKind, { script: string; confDir: string; busName: string }> = {
-  networkd: { script: NETWORKD, confDir: 'etc/systemd/network', busName: 'org.freedesktop.network1' },
-  networkmanager: {
-    script: NETWORKMANAGER,
-    confDir: 'etc/NetworkManager/system-connections',
-    busName: 'org.freedesktop.NetworkManager',
-  },
+const SPEC: Record<DaemonKind, { script: string; busName: string }> = {
+  networkd: { script: NETWORKD, busName: 'org.freedesktop.network1' },
+  networkmanager: { script: NETWORKMANAGER, busName: 'org.freedesktop.NetworkManager' },
 };
 
 function nmConf(nics: string[]): string {
@@ -104,22 +104,28 @@ export class PrivateDaemon {
     this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
   }
 
-  /** Starts the daemon in `ns` on the config directory under `root`; resolves once it owns its bus name. */
+  /** Starts the daemon in `ns` on the config directories under `root`; resolves once it owns its bus name. */
   static async start(kind: DaemonKind, ns: Netns, root: string, nics: string[]): Promise<PrivateDaemon> {
     const spec = SPEC[kind];
     const dir = await mkdtemp(join(tmpdir(), `osa-${kind}-`));
     // networkd drops to the systemd-network user before connecting to the bus socket in here.
     await chmod(dir, 0o755);
     await writeFile(join(dir, 'nm.conf'), nmConf(nics));
-    const args = ['netns', 'exec', ns.name, 'unshare', '-m', 'bash', '-c', spec.script, kind];
-    args.push(join(root, spec.confDir), dir, `/${spec.confDir}`);
+    const args = ['netns', 'exec', ns.name, 'unshare', '-m', 'bash', '-c', spec.script, kind, root, dir];
     const out = openSync(join(dir, 'daemon.log'), 'w');
     // Its own process group, so stop() ends the daemon and its bus together.
     const child = spawn('ip', args, { detached: true, stdio: ['ignore', out, out] });
     closeSync(out);
     const d = new PrivateDaemon(kind, dir, child);
     try {
-      await until(() => busHasName(d.busAddress, spec.busName), 15_000, `${kind} on its private bus`);
+      await until(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${kind} exited: ${await d.log()}`);
+          return busHasName(d.busAddress, spec.busName);
+        },
+        15_000,
+        `${kind} on its private bus`,
+      );
     } catch (err) {
       await d.stop();
       throw err;

@@ -59,6 +59,28 @@ function touches(event: string, nic: RegExp): boolean {
   return nic.test(event) && !/\bfe80:|\bff00::/.test(event);
 }
 
+const MAC_MAP = `osa0=${MAC0},osa1=${MAC1}`;
+
+/**
+ * `osnet-guest apply --reconfigure` run in the netns with `d` as its input; also returns the commands its
+ * reconfigure step ran, from its log.
+ */
+async function applyCli(
+  t: { format: string; root: string; ns: Netns; env: Record<string, string>; macMap: string },
+  d: Doc,
+) {
+  const input = `${t.root}.json`;
+  await writeFile(input, JSON.stringify(d));
+  const args = ['apply', '--format', t.format, '--root', t.root, '--input', input, '--reconfigure'];
+  args.push('--mac-map', t.macMap);
+  const r = await runCli(args, { netns: t.ns.name, env: t.env });
+  await rm(input, { force: true });
+  const commands = logRecords(r.stderr)
+    .filter((l) => l.msg === 'reconfigure')
+    .map((l) => (l.command as string[]).join(' '));
+  return { ...r, commands };
+}
+
 const FILES: Record<DaemonKind, (nic: string) => string> = {
   networkd: (nic) => `etc/systemd/network/50-osnet-${nic}.network`,
   networkmanager: (nic) => `etc/NetworkManager/system-connections/osnet-${nic}.nmconnection`,
@@ -107,18 +129,8 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
       assert.deepEqual(view(nics), want);
     }
 
-    async function apply(d: Doc, env = daemon.env, macMap = `osa0=${MAC0},osa1=${MAC1}`) {
-      const input = join(root, '..', `${root.split('/').pop()}.json`);
-      await writeFile(input, JSON.stringify(d));
-      const args = ['apply', '--format', kind, '--root', root, '--input', input, '--reconfigure'];
-      args.push('--mac-map', macMap);
-      const r = await runCli(args, { netns: ns.name, env });
-      await rm(input, { force: true });
-      const commands = logRecords(r.stderr)
-        .filter((l) => l.msg === 'reconfigure')
-        .map((l) => (l.command as string[]).join(' '));
-      return { ...r, commands };
-    }
+    const apply = (d: Doc, env = daemon.env, macMap = MAC_MAP) =>
+      applyCli({ format: kind, root, ns, env, macMap }, d);
 
     test('writes the files and the daemon configures both NICs as requested', async () => {
       const r = await apply(doc());
@@ -260,18 +272,8 @@ describe('apply --format netplan (generate + networkd) against a private network
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  async function apply(d: Doc, env = daemon.env) {
-    const input = join(root, '..', `${root.split('/').pop()}.json`);
-    await writeFile(input, JSON.stringify(d));
-    const args = ['apply', '--format', 'netplan', '--root', root, '--input', input, '--reconfigure'];
-    args.push('--mac-map', `osa0=${MAC0},osa1=${MAC1}`);
-    const r = await runCli(args, { netns: ns.name, env });
-    await rm(input, { force: true });
-    const commands = logRecords(r.stderr)
-      .filter((l) => l.msg === 'reconfigure')
-      .map((l) => (l.command as string[]).join(' '));
-    return { ...r, commands };
-  }
+  const apply = (d: Doc, env = daemon.env) =>
+    applyCli({ format: 'netplan', root, ns, env, macMap: MAC_MAP }, d);
 
   test('netplan generate writes networkd files under the root; a removed NIC loses them', async () => {
     const r = await apply(doc());

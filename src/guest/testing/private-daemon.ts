@@ -64,7 +64,8 @@ const SPEC: Record<DaemonKind, { script: string; busName: string }> = {
 };
 
 function nmConf(nics: string[]): string {
-  // Only the NICs under test are NM's; their veth peers and lo are left alone.
+  // Only the NICs under test are NM's; their veth peers and lo are left alone. No polkit daemon is on the
+  // private bus, so NM must not ask it (the callers are root anyway).
   const unmanaged = ['lo', ...nics.map((n) => `${n}p`)].map((n) => `interface-name:${n}`).join(';');
   return `[main]\nplugins=keyfile\nno-auto-default=*\nauth-polkit=false\n[keyfile]\nunmanaged-devices=${unmanaged}\n[logging]\nlevel=DEBUG\n`;
 }

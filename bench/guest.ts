@@ -29,8 +29,13 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-apply': { type: 'boolean', default: false },
     'no-cloud-init': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (args.help) {
+  console.log('usage: node bench/guest.ts [--iterations N=30] [--only NAME] [--no-apply] [--no-cloud-init]');
+  process.exit(0);
+}
 const N = Number(args.iterations);
 if (!Number.isInteger(N) || N < 1) {
   console.error(`--iterations must be a positive integer, got ${args.iterations}`);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
 import type { Cloud } from '../../../client/cloud.ts';
-import { OpenStackError } from '../../../client/errors.ts';
+import { ForbiddenError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
 import { labFixture } from '../../../testing/fixture.ts';
@@ -57,10 +57,10 @@ test('admin update, list and reset back to the defaults', async () => {
 });
 
 test('a member cannot change quotas; bad limits fail before any request, naming the field', async () => {
-  // a 403 by policy; the core maps any 403 mentioning "quota" to OverQuotaError, so check the status itself
+  // a 403 by policy ("rule:update_quota is disallowed"): forbidden, not over quota
   await assert.rejects(
     quotas.update(net, demoProject, { port: 1000 }),
-    (e: unknown) => e instanceof OpenStackError && e.status === 403 && /policy/.test(e.message),
+    (e: unknown) => e instanceof ForbiddenError && e.status === 403 && /policy/.test(e.message),
   );
   assert.throws(
     () => quotas.update(adminNet, scratch, { port: 1.5 }),

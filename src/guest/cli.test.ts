@@ -185,8 +185,12 @@ test('the udev rule parses and fires for a NIC add, as udevadm test shows', asyn
     assert.equal(r.code, 0, r.stderr);
     await mkdir(join(root, 'run-udev'));
     // A private mount namespace inside the test netns: the rules directory and udev's database are
-    // bind-mounted from the temp root, so the host's udev is neither read nor written.
+    // bind-mounted from the temp root, so the host's udev is neither read nor written. /run gets a private
+    // tmpfs first: on a machine where udev never ran there is no /run/udev to bind over.
     const script = [
+      'mount --make-rprivate /',
+      'mount -t tmpfs none /run',
+      'mkdir /run/udev',
       `mount --bind ${join(root, 'etc/udev/rules.d')} /etc/udev/rules.d`,
       `mount --bind ${join(root, 'run-udev')} /run/udev`,
       'udevadm test --action=add /sys/class/net/osg-u0 2>&1',

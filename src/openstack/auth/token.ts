@@ -5,8 +5,8 @@
  *   const token = await issueToken(transport, cfg);
  */
 import { OsnetError } from '../../lib/errors.ts';
-import { errorForStatus, parseServiceError } from '../client/errors.ts';
 import type { AuthSettings, CloudConfig } from '../config/types.ts';
+import { errorForStatus, parseServiceError } from '../http/errors.ts';
 import type { Transport } from '../http/transport.ts';
 import type { CatalogService } from './catalog.ts';
 

@@ -13,8 +13,8 @@ import { identityBase, issueToken, type Token } from '../auth/token.ts';
 import { TokenManager } from '../auth/token-manager.ts';
 import { type LoadOptions, loadCloudConfig } from '../config/load.ts';
 import type { CloudConfig } from '../config/types.ts';
+import { parseServiceError } from '../http/errors.ts';
 import { type RetryPolicy, Transport, type TransportResponse } from '../http/transport.ts';
-import { parseServiceError } from './errors.ts';
 import { ServiceClient } from './service-client.ts';
 
 export interface OpenCloudOptions extends LoadOptions {

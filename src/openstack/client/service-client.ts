@@ -8,8 +8,8 @@
  */
 import { OsnetError } from '../../lib/errors.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
+import { errorForStatus, parseServiceError } from '../http/errors.ts';
 import type { Transport, TransportResponse } from '../http/transport.ts';
-import { errorForStatus, parseServiceError } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue =

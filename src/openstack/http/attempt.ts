@@ -23,6 +23,8 @@ export interface AttemptInput {
   timeoutMs: number;
   /** Longest wait for a connection before the request is given up as never sent. */
   queueTimeoutMs: number;
+  /** The whole wait limit, for the message, when part of it was already spent elsewhere. */
+  queueLimitMs?: number | undefined;
   /** Hand a 2xx answer's body over as a stream instead of buffering it. */
   stream: boolean;
 }
@@ -96,7 +98,12 @@ export function attempt(dispatcher: Dispatcher, input: AttemptInput): Promise<At
       // still not written: undici aborts it at onRequestStart, before the first byte
       if (state === 'queued')
         fail(
-          new AttemptFailure('queue', false, false, `no connection free within ${input.queueTimeoutMs} ms`),
+          new AttemptFailure(
+            'queue',
+            false,
+            false,
+            `no connection free within ${input.queueLimitMs ?? input.queueTimeoutMs} ms`,
+          ),
         );
     }, input.queueTimeoutMs);
 
@@ -183,19 +190,24 @@ export function attempt(dispatcher: Dispatcher, input: AttemptInput): Promise<At
       },
     };
 
-    dispatcher.dispatch(
-      {
-        origin: input.url.origin,
-        path: `${input.url.pathname}${input.url.search}`,
-        method: input.method as Dispatcher.HttpMethod,
-        headers: input.headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        // our own clocks above replace undici's, except between the chunks of a streamed answer
-        headersTimeout: 0,
-        bodyTimeout: input.stream ? input.timeoutMs : 0,
-      },
-      handler,
-    );
+    try {
+      dispatcher.dispatch(
+        {
+          origin: input.url.origin,
+          path: `${input.url.pathname}${input.url.search}`,
+          method: input.method as Dispatcher.HttpMethod,
+          headers: input.headers,
+          body: body as Dispatcher.DispatchOptions['body'],
+          // our own clocks above replace undici's, except between the chunks of a streamed answer
+          headersTimeout: 0,
+          bodyTimeout: input.stream ? input.timeoutMs : 0,
+        },
+        handler,
+      );
+    } catch (e) {
+      // a closed or destroyed dispatcher refuses at once: nothing was written
+      fail(new AttemptFailure('network', false, false, (e as Error).message, e));
+    }
   });
 }
 

@@ -137,3 +137,15 @@ test('an injected dispatcher (MockAgent) carries the requests and is left open b
   agent.assertNoPendingInterceptors();
   await agent.close();
 });
+
+test('a closed shared dispatcher fails the request at once as never sent', async () => {
+  const agent = new MockAgent();
+  await agent.close();
+  const t = new Transport({ timeoutMs: 1000, dispatcher: agent, retry: { retries: 0 } });
+  const started = performance.now();
+  await assert.rejects(
+    t.send({ method: 'POST', url: 'http://neutron.test:9696/v2.0/ports', headers: {}, idempotent: false }),
+    (e: Error) => e instanceof NotSentError && /the request was never sent/.test(e.message),
+  );
+  assert.ok(performance.now() - started < 500, 'not after the queue limit');
+});

@@ -181,13 +181,16 @@ export class Transport {
       let release: () => void = () => {};
       try {
         release = await this.slot(req.service);
+        // the wait for a slot and for a connection share one limit
+        const waited = performance.now() - started;
         answer = await attempt(this.dispatcher, {
           method: req.method,
           url,
           headers,
           body: req.body,
           timeoutMs,
-          queueTimeoutMs: this.queueTimeoutMs,
+          queueTimeoutMs: Math.max(1, Math.round(this.queueTimeoutMs - waited)),
+          queueLimitMs: this.queueTimeoutMs,
           stream: req.stream === true,
         });
       } catch (e) {

@@ -19,6 +19,11 @@ export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= 4) secrets.add(value);
 }
 
+/** Drops a secret that can no longer be used (an expired token), so the registry does not grow forever. */
+export function forgetSecret(value: string): void {
+  secrets.delete(value);
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
 }

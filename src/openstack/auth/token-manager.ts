@@ -6,11 +6,12 @@
  *   const tm = new TokenManager(() => issueToken(transport, cfg));
  *   const t = await tm.get();
  */
-import type { Token } from './token.ts';
+import { localExpiry, monotonicNow, type Token } from './token.ts';
 
 export interface TokenManagerOptions {
-  /** Re-issue this long before expires_at (default 5 min, or half the token's lifetime if shorter). */
+  /** Re-issue this long before expiry (default 5 min, or half the token's lifetime if shorter). */
   refreshMarginMs?: number;
+  /** The local clock, in ms: the same one the issuer stamps `receivedAt` with. */
   now?: () => number;
 }
 
@@ -27,7 +28,7 @@ export class TokenManager {
   constructor(issue: () => Promise<Token>, opts: TokenManagerOptions = {}) {
     this.issue = issue;
     this.margin = opts.refreshMarginMs ?? 300_000;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? monotonicNow;
   }
 
   async get(): Promise<Token> {
@@ -62,9 +63,10 @@ export class TokenManager {
     return this.inflight;
   }
 
+  /** Judged on the token's own lifetime counted from its arrival, never by comparing clocks. */
   private expiring(t: Token): boolean {
     const life = t.expiresAt.getTime() - t.issuedAt.getTime();
     const margin = Math.min(this.margin, life / 2);
-    return t.expiresAt.getTime() - this.now() <= margin;
+    return localExpiry(t) - this.now() <= margin;
   }
 }

@@ -1,20 +1,27 @@
 /**
- * Keystone v3 token issue (POST /v3/auth/tokens) for the three auth types osnet supports.
+ * Keystone v3 token issue (POST /v3/auth/tokens) for the three auth types osnet supports. A token's life is
+ * judged from Keystone's own issued_at/expires_at, counted from when its answer arrived on the local clock,
+ * so a local clock hours off Keystone's neither renews every call nor keeps an expired token. Every issued
+ * token is registered for redaction until it expires.
  *
  * @example
  *   const token = await issueToken(transport, cfg);
  */
 import { OsnetError } from '../../lib/errors.ts';
-import { errorForStatus, parseServiceError } from '../client/errors.ts';
+import { forgetSecret, registerSecret } from '../../lib/redact.ts';
 import type { AuthSettings, CloudConfig } from '../config/types.ts';
+import { errorForStatus, parseServiceError } from '../http/errors.ts';
 import type { Transport } from '../http/transport.ts';
 import type { CatalogService } from './catalog.ts';
 
 export interface Token {
   /** The X-Subject-Token value. Never log it. */
   readonly value: string;
+  /** Keystone's expires_at and issued_at, on Keystone's clock: compare them with each other only. */
   readonly expiresAt: Date;
   readonly issuedAt: Date;
+  /** When the answer arrived, on the local clock of `issueToken`'s `now` (ms). */
+  readonly receivedAt: number;
   readonly userId: string;
   readonly userName: string;
   readonly projectId: string | undefined;
@@ -86,7 +93,25 @@ function scopeOf(a: AuthSettings): unknown {
   return undefined;
 }
 
-export async function issueToken(transport: Transport, cfg: CloudConfig): Promise<Token> {
+/** The default local clock: monotonic, so a wall-clock jump does not age or rejuvenate a token. */
+export const monotonicNow = (): number => performance.timeOrigin + performance.now();
+
+/** Local time (same clock as `receivedAt`) at which the token expires. */
+export function localExpiry(t: Token): number {
+  return t.receivedAt + (t.expiresAt.getTime() - t.issuedAt.getTime());
+}
+
+export interface IssueOptions {
+  /** The local clock, in ms (tests inject a skewed one). */
+  now?: () => number;
+}
+
+export async function issueToken(
+  transport: Transport,
+  cfg: CloudConfig,
+  opts: IssueOptions = {},
+): Promise<Token> {
+  const now = opts.now ?? monotonicNow;
   const url = `${identityBase(cfg.auth.auth_url)}auth/tokens`;
   const res = await transport.send({
     method: 'POST',
@@ -96,6 +121,7 @@ export async function issueToken(transport: Transport, cfg: CloudConfig): Promis
     // a token request changes nothing: safe to retry on connection errors and 5xx
     idempotent: true,
   });
+  const receivedAt = now();
   if (res.status !== 201 && res.status !== 200) {
     const { message, type } = parseServiceError(res.body);
     throw errorForStatus({
@@ -113,10 +139,23 @@ export async function issueToken(transport: Transport, cfg: CloudConfig): Promis
     throw new OsnetError('OSNET_ERR_OS_UNEXPECTED', `POST ${url}: Keystone answered without a token`);
   }
   const t = body.token;
+  const expiresAt = new Date(t.expires_at);
+  const issuedAt = new Date(t.issued_at);
+  if (Number.isNaN(expiresAt.getTime()) || Number.isNaN(issuedAt.getTime())) {
+    throw new OsnetError(
+      'OSNET_ERR_OS_UNEXPECTED',
+      `POST ${url}: Keystone's token has no valid issued_at/expires_at`,
+    );
+  }
+  registerSecret(value);
+  const lifeMs = expiresAt.getTime() - issuedAt.getTime();
+  // forgotten once expired (it is useless then), so a long-running portal does not mask ever more strings
+  setTimeout(() => forgetSecret(value), Math.min(Math.max(lifeMs, 0) + 60_000, 2 ** 31 - 1)).unref();
   return {
     value,
-    expiresAt: new Date(t.expires_at),
-    issuedAt: new Date(t.issued_at),
+    expiresAt,
+    issuedAt,
+    receivedAt,
     userId: t.user.id,
     userName: t.user.name,
     projectId: t.project?.id,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { labCloud, startLab, stopLabService, testName, useLabConfig } from '../testing/lab.ts';
 import { type Cloud, openCloud } from './cloud.ts';
-import { ServiceUnavailableError } from './errors.ts';
+import { NotSentError, ServiceUnavailableError } from './errors.ts';
 
 let admin: Cloud;
 before(async () => {
@@ -43,17 +43,22 @@ test('Keystone stopped: a clear error; after restart the same client recovers', 
   }
 });
 
-test('neutron-server restarted mid-run: idempotent calls ride it out, a create fails clearly and creates nothing', async () => {
+test('neutron-server restarted mid-run: idempotent calls ride it out, a refused create is retried, then fails as never sent', async () => {
   const cloud = await labCloud('lab-demo', { retry: { retries: 12, baseDelayMs: 500, maxDelayMs: 3000 } });
   try {
     const net = await cloud.network();
     await net.get('networks', { query: { limit: 1 } }); // token and endpoint resolved before the fault
     await stopLabService('neutron-server', 9696);
     const name = testName('fault');
-    await assert.rejects(
-      net.post('networks', { body: { network: { name } } }),
-      /POST .*\/v2\.0\/networks: cannot reach the service \(ECONNREFUSED\), not retried: the request is not idempotent/,
-    );
+    // refused connections prove nothing was sent, so even a POST is retried (13 attempts), then fails as such
+    await assert.rejects(net.post('networks', { body: { network: { name } } }), (e: Error) => {
+      assert.ok(e instanceof NotSentError, `got ${e.name}: ${e.message}`);
+      assert.match(
+        e.message,
+        /POST .*\/v2\.0\/networks: cannot reach the service \(ECONNREFUSED\), after 13 attempts; the request was never sent/,
+      );
+      return true;
+    });
     // a GET issued while Neutron is down, answered once it is back
     const pending = net.get<{ networks: unknown[] }>('networks', { query: { limit: 1 } });
     await startLab();

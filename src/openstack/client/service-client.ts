@@ -1,15 +1,18 @@
 /**
- * A client for one OpenStack service endpoint: adds the token, encodes query and JSON body, re-authenticates
- * once on 401, and turns non-2xx answers into typed errors. Retries live in the Transport.
+ * A client for one OpenStack service endpoint: adds the token, encodes query and JSON body (or sends a raw
+ * Buffer/stream body with its content-type), re-authenticates once on 401, and turns non-2xx answers into
+ * typed errors. Retries live in the Transport.
  *
  * @example
  *   const net = await cloud.network();
  *   const { body } = await net.get<{ port: Port }>(`ports/${id}`);
+ *   await image.put(`images/${id}/file`, { rawBody: createReadStream(path), contentType: 'application/octet-stream' });
+ *   const { body: data } = await image.get<Readable>(`images/${id}/file`, { stream: true });
  */
 import { OsnetError } from '../../lib/errors.ts';
 import type { TokenManager } from '../auth/token-manager.ts';
-import type { Transport, TransportResponse } from '../http/transport.ts';
-import { errorForStatus, parseServiceError } from './errors.ts';
+import { errorForStatus, parseServiceError } from '../http/errors.ts';
+import type { RequestBody, Transport, TransportResponse } from '../http/transport.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue =
@@ -25,6 +28,15 @@ export interface RequestOptions {
   query?: Record<string, QueryValue> | undefined;
   /** JSON-encoded into the request body. */
   body?: unknown;
+  /**
+   * A body sent as is instead of `body` (Glance image data): text or bytes are re-sent on a retry, a stream
+   * is sent once. Goes with `contentType`.
+   */
+  rawBody?: RequestBody | undefined;
+  /** Content-Type of `rawBody` (default application/octet-stream). */
+  contentType?: string | undefined;
+  /** Return a 2xx answer's body as a Readable stream, unbuffered (error answers are still parsed). */
+  stream?: boolean | undefined;
   headers?: Record<string, string> | undefined;
   /** Default: true for GET/HEAD/PUT/DELETE, false for POST/PATCH. Only idempotent calls are retried. */
   idempotent?: boolean | undefined;
@@ -46,6 +58,30 @@ export interface ServiceClientOptions {
 }
 
 const IDEMPOTENT = new Set<HttpMethod>(['GET', 'HEAD', 'PUT', 'DELETE']);
+
+function isStream(body: RequestBody | undefined): boolean {
+  return body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array);
+}
+
+function isConditional(method: string, headers: Record<string, string>): boolean {
+  return method !== 'GET' && method !== 'HEAD' && Object.keys(headers).some((h) => /^if-/i.test(h));
+}
+
+/** The service's message, plus what the caller cannot otherwise tell from the status alone. */
+function explain(
+  status: number,
+  message: string | undefined,
+  how: { streamed: boolean; conditional: boolean },
+): string | undefined {
+  if (status === 401 && how.streamed) {
+    // the stream was consumed by the refused attempt: it cannot be sent again with the new token
+    return `${message ?? 'HTTP 401'} (a new token was issued; a streamed body is sent once: call again)`;
+  }
+  if (how.conditional && (status === 502 || status === 503 || status === 504)) {
+    return `${message ?? `HTTP ${status}`} (a conditional write is not retried: it may or may not have been applied; read the resource to know)`;
+  }
+  return message;
+}
 
 export class ServiceClient {
   readonly serviceType: string;
@@ -95,15 +131,19 @@ export class ServiceClient {
   ): Promise<ApiResponse<T>> {
     const url = this.url(path, opts.query);
     const headers: Record<string, string> = {
-      accept: 'application/json',
+      accept: opts.stream ? '*/*' : 'application/json',
       ...this.opts.headers,
       ...opts.headers,
     };
-    let body: string | undefined;
-    if (opts.body !== undefined) {
+    let body: RequestBody | undefined;
+    if (opts.rawBody !== undefined) {
+      headers['content-type'] = opts.contentType ?? 'application/octet-stream';
+      body = opts.rawBody;
+    } else if (opts.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(opts.body);
     }
+    const streamed = isStream(body);
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);
     let token = await this.tokens.get();
     for (let reauth = 0; ; reauth++) {
@@ -115,11 +155,13 @@ export class ServiceClient {
         idempotent,
         timeoutMs: opts.timeoutMs,
         retriable: this.opts.retriable,
+        stream: opts.stream,
+        service: this.serviceType,
       });
       if (res.status === 401 && reauth === 0) {
         // the token was revoked or expired early: one fresh token, shared by concurrent callers, then one retry
         token = await this.tokens.renew(token);
-        continue;
+        if (!streamed) continue;
       }
       if (res.status >= 200 && res.status < 300) {
         return { status: res.status, headers: res.headers, body: res.body as T, requestId: res.requestId };
@@ -130,7 +172,10 @@ export class ServiceClient {
         method,
         url,
         requestId: res.requestId,
-        serviceMessage: message,
+        serviceMessage: explain(res.status, message, {
+          streamed,
+          conditional: isConditional(method, headers),
+        }),
         serviceType: type,
       });
     }

@@ -177,3 +177,145 @@ test('a broken clouds.yaml is reported with its path', async () => {
     /clouds\.yaml is not valid YAML/,
   );
 });
+
+test('clouds.yml and clouds.json are found like clouds.yaml, also under $XDG_CONFIG_HOME/openstack', async () => {
+  const cwd = await tree({
+    'clouds.yml': CLOUDS,
+    'secure.json': JSON.stringify({ clouds: { lab: { auth: { password: 'pw-from-json' } } } }),
+  });
+  const yml = await loadCloudConfig({ cloud: 'lab', env: {}, cwd, home: '/nonexistent' });
+  assert.match(yml.source, /clouds\.yml \+ .*secure\.json$/);
+  assert.equal(yml.auth.password, 'pw-from-json');
+
+  const xdg = await tree({
+    'openstack/clouds.json': JSON.stringify({
+      clouds: { j: { auth: { auth_url: 'http://k:5000', token: 'tok-from-json' } } },
+    }),
+  });
+  const empty = await tree({});
+  const fromXdg = await loadCloudConfig({
+    cloud: 'j',
+    env: { XDG_CONFIG_HOME: xdg },
+    cwd: empty,
+    home: '/nonexistent',
+  });
+  assert.equal(fromXdg.source, join(xdg, 'openstack', 'clouds.json'));
+  assert.equal(fromXdg.authType, 'token');
+
+  // per directory .yaml comes before .yml
+  await writeFile(join(cwd, 'clouds.yaml'), CLOUDS.replace('lab:', 'yaml-only:'));
+  await assert.rejects(
+    loadCloudConfig({ cloud: 'lab', env: {}, cwd, home: '/nonexistent' }),
+    /not found in .*clouds\.yaml/,
+  );
+  const bad = await tree({ 'clouds.json': '{"clouds": ' });
+  await assert.rejects(
+    loadCloudConfig({ cloud: 'x', env: {}, cwd: bad, home: bad }),
+    /clouds\.json is not valid JSON/,
+  );
+});
+
+test('regions: the first is the default, region_name must be one of them, a region may override values', async () => {
+  const cwd = await tree({
+    'clouds.yaml': `
+clouds:
+  multi:
+    auth: { auth_url: 'http://k:5000/v3', token: 'tok-regions' }
+    interface: public
+    regions:
+      - RegionOne
+      - name: RegionTwo
+        values:
+          interface: internal
+          network_endpoint_override: http://r2:9696
+`,
+  });
+  const dflt = await loadCloudConfig({ cloud: 'multi', env: {}, cwd, home: cwd });
+  assert.equal(dflt.regionName, 'RegionOne');
+  assert.deepEqual(dflt.regions, ['RegionOne', 'RegionTwo']);
+  assert.equal(dflt.interface, 'public');
+  const two = await loadCloudConfig({ cloud: 'multi', env: { OS_REGION_NAME: 'RegionTwo' }, cwd, home: cwd });
+  assert.equal(two.regionName, 'RegionTwo');
+  assert.equal(two.interface, 'internal');
+  assert.equal(two.endpointOverrides.network, 'http://r2:9696');
+  await assert.rejects(
+    loadCloudConfig({ cloud: 'multi', env: { OS_REGION_NAME: 'regionone' }, cwd, home: cwd }),
+    (e: OsnetError) =>
+      e.field === 'clouds.multi.region_name' &&
+      /not one of clouds\.multi\.regions \(RegionOne, RegionTwo\)/.test(e.message),
+  );
+});
+
+test('default_domain (and domain_id for a project login) fill in the user and project domains', async () => {
+  const cwd = await tree({
+    'clouds.yaml': `
+clouds:
+  dd:
+    auth: { auth_url: 'http://k/v3', username: u, password: pw-dd-1, project_name: p, default_domain_id: d1 }
+  top:
+    default_domain: d2
+    auth: { auth_url: 'http://k/v3', username: u, password: pw-dd-2, project_name: p }
+  dom:
+    auth: { auth_url: 'http://k/v3', username: u, password: pw-dd-3, project_name: p, domain_name: Acme }
+`,
+  });
+  const dd = await loadCloudConfig({ cloud: 'dd', env: {}, cwd, home: cwd });
+  assert.equal(dd.auth.user_domain_id, 'd1');
+  assert.equal(dd.auth.project_domain_id, 'd1');
+  const top = await loadCloudConfig({ cloud: 'top', env: {}, cwd, home: cwd });
+  assert.equal(top.auth.user_domain_id, 'd2');
+  const dom = await loadCloudConfig({ cloud: 'dom', env: {}, cwd, home: cwd });
+  assert.equal(dom.auth.user_domain_name, 'Acme');
+  assert.equal(dom.auth.project_domain_name, 'Acme');
+  assert.equal(dom.auth.domain_name, undefined, 'a project login is not domain-scoped');
+  const env = await loadCloudConfig({
+    env: {
+      OS_AUTH_URL: 'http://k/v3',
+      OS_USERNAME: 'u',
+      OS_PASSWORD: 'pw-dd-4',
+      OS_PROJECT_NAME: 'p',
+      OS_DEFAULT_DOMAIN: 'default',
+    },
+  });
+  assert.equal(env.auth.user_domain_id, 'default');
+  assert.equal(env.auth.project_domain_id, 'default');
+});
+
+test('client cert/key and the proxy variables are read', async () => {
+  const cwd = await tree({
+    'clouds.yaml': `
+clouds:
+  mtls:
+    auth: { auth_url: 'https://k:5000/v3', token: 'tok-mtls' }
+    cacert: /etc/ca.pem
+    cert: /etc/client.pem
+    key: /etc/client.key
+`,
+  });
+  const cfg = await loadCloudConfig({
+    cloud: 'mtls',
+    env: { HTTPS_PROXY: 'http://user:proxy-pass-1@proxy:3128', no_proxy: 'localhost,127.0.0.1' },
+    cwd,
+    home: cwd,
+  });
+  assert.equal(cfg.cert, '/etc/client.pem');
+  assert.equal(cfg.key, '/etc/client.key');
+  assert.deepEqual(cfg.proxy, {
+    http: undefined,
+    https: 'http://user:proxy-pass-1@proxy:3128',
+    noProxy: 'localhost,127.0.0.1',
+  });
+  assert.equal(redactText('via proxy-pass-1'), 'via ***');
+  const env = await loadCloudConfig({
+    env: {
+      OS_AUTH_URL: 'https://k/v3',
+      OS_TOKEN: 'tok-env-mtls',
+      OS_CERT: '/c.pem',
+      OS_KEY: '/c.key',
+      http_proxy: 'http://p:1',
+    },
+  });
+  assert.equal(env.cert, '/c.pem');
+  assert.equal(env.key, '/c.key');
+  assert.equal(env.proxy?.http, 'http://p:1');
+});

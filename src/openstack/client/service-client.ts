@@ -101,7 +101,10 @@ export class ServiceClient {
     };
     let body: string | undefined;
     if (opts.body !== undefined) {
-      headers['content-type'] = 'application/json';
+      // a caller's own type stays (Glance's JSON patch is application/openstack-images-v2.1-json-patch)
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+        headers['content-type'] = 'application/json';
+      }
       body = JSON.stringify(opts.body);
     }
     const idempotent = opts.idempotent ?? IDEMPOTENT.has(method);

@@ -30,6 +30,8 @@ export interface TransportOptions {
   logger?: Logger;
   /** Sleep used between retries (tests may shorten it). */
   sleep?: (ms: number) => Promise<void>;
+  /** Used instead of an own Agent (e.g. undici's MockAgent in offline tests); the caller owns it: close() leaves it open. */
+  dispatcher?: Dispatcher;
 }
 
 export interface TransportRequest {
@@ -71,6 +73,7 @@ export class Transport {
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
   private readonly log: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -93,11 +96,14 @@ export class Transport {
         );
       }
     }
-    this.dispatcher = new Agent({
-      keepAliveTimeout: 30_000,
-      connections: 16,
-      connect: { rejectUnauthorized: opts.verify !== false, ...(ca ? { ca } : {}) },
-    });
+    this.ownsDispatcher = opts.dispatcher === undefined;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        connections: 16,
+        connect: { rejectUnauthorized: opts.verify !== false, ...(ca ? { ca } : {}) },
+      });
   }
 
   async send(req: TransportRequest): Promise<TransportResponse> {
@@ -226,7 +232,7 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 }
 

@@ -72,11 +72,13 @@ export function defaultDescribe(r: unknown): ObservedState {
   const status = typeof o.status === 'string' ? o.status : undefined;
   let fault: string | undefined;
   const f = o.fault;
-  if (typeof f === 'string' && f !== '') fault = f;
+  if (typeof f === 'string' && f.trim() !== '') fault = f.trim();
   else if (f && typeof f === 'object') {
     const { message, code } = f as { message?: unknown; code?: unknown };
-    if (typeof message === 'string' && message !== '') {
-      fault = code === undefined ? message : `${message} (code ${String(code)})`;
+    // Nova's messages often end in a space ("No valid host was found. ")
+    const text = typeof message === 'string' ? message.trim() : '';
+    if (text !== '') {
+      fault = code === undefined ? text : `${text} (code ${String(code)})`;
     }
   }
   return { status, fault };

@@ -1,8 +1,8 @@
 // Offline (undici MockAgent, version documents from the API references in microversion.fixtures.ts).
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../lib/errors.ts';
-import { type MockService, mockService } from '../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../testing/openstack/mock-service.ts';
 import {
   CINDER_V3_VERSION,
   MANILA_V2_VERSION,
@@ -12,11 +12,7 @@ import {
 } from './microversion.fixtures.ts';
 import { microversionClient, negotiate, parseVersionDocument } from './microversion.ts';
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 function unsupported(e: unknown, ...parts: RegExp[]): boolean {
   assert.ok(e instanceof OsnetError, String(e));
@@ -26,7 +22,7 @@ function unsupported(e: unknown, ...parts: RegExp[]): boolean {
 }
 
 test('Nova: the highest common microversion is sent on every call, in both header forms', async () => {
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/')
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/')
     .on('GET', '/v2.1/', { body: NOVA_V21_VERSION })
     .on('GET', '/v2.1/flavors/detail', { body: { flavors: [] } })
     .on('GET', '/v2.1/servers/detail', { body: { servers: [] } });
@@ -47,7 +43,7 @@ test('Nova: the highest common microversion is sent on every call, in both heade
 test("Nova: a cloud below the caller's minimum fails at once, naming both ranges", async () => {
   const old = structuredClone(NOVA_V21_VERSION);
   old.version.version = '2.53';
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/').on('GET', '/v2.1/', { body: old });
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/').on('GET', '/v2.1/', { body: old });
   await assert.rejects(microversionClient(mock.asCloud(), 'compute', { min: '2.60', max: '2.79' }), (e) =>
     unsupported(e, /compute API v2\.1 supports microversions 2\.1 to 2\.53/, /needs 2\.60 to 2\.79/),
   );
@@ -55,7 +51,7 @@ test("Nova: a cloud below the caller's minimum fails at once, naming both ranges
 });
 
 test('Cinder: the document is found above the project-scoped endpoint; the header names "volume"', async () => {
-  mock = mockService('block-storage', 'http://cinder.test:8776/v3/p-mock/')
+  const mock = serve('block-storage', 'http://cinder.test:8776/v3/p-mock/')
     .on('GET', '/v3/p-mock/', { status: 404, body: { itemNotFound: { code: 404, message: 'not found' } } })
     .on('GET', '/v3/', { body: CINDER_V3_VERSION })
     .on('GET', '/v3/p-mock/volumes/detail', { body: { volumes: [] } });
@@ -67,7 +63,7 @@ test('Cinder: the document is found above the project-scoped endpoint; the heade
 });
 
 test("Placement: max_version is the server's maximum; a caller range inside it is met at its top", async () => {
-  mock = mockService('placement', 'http://placement.test/')
+  const mock = serve('placement', 'http://placement.test/')
     .on('GET', '/', { body: PLACEMENT_ROOT })
     .on('GET', '/resource_providers', { body: { resource_providers: [] } });
   const placement = await microversionClient(mock.asCloud(), 'placement', { min: '1.20', max: '1.36' });
@@ -77,7 +73,7 @@ test("Placement: max_version is the server's maximum; a caller range inside it i
 });
 
 test('Manila-style: the legacy X-OpenStack-Manila-API-Version header is sent too', async () => {
-  mock = mockService('shared-file-system', 'http://manila.test:8786/v2/')
+  const mock = serve('shared-file-system', 'http://manila.test:8786/v2/')
     .on('GET', '/v2/', { body: MANILA_V2_VERSION })
     .on('GET', '/v2/shares', { body: { shares: [] } });
   const manila = await microversionClient(mock.asCloud(), 'shared-file-system', { min: '2.40', max: '2.90' });

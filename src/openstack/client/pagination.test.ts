@@ -1,17 +1,13 @@
 // Offline (undici MockAgent): which pages a list asks for, whatever shape the service's next link has.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
-import { MOCK_TOKEN, type MockService, mockService } from '../../testing/openstack/mock-service.ts';
+import { test } from 'node:test';
+import { MOCK_TOKEN, mockServicePerTest } from '../../testing/openstack/mock-service.ts';
 import { collect, onEndpoint, paginate } from './pagination.ts';
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test("Glance's top-level next (an absolute path) is followed", async () => {
-  mock = mockService('image', 'http://glance.test:9292/v2/')
+  const mock = serve('image', 'http://glance.test:9292/v2/')
     .on('GET', '/v2/images?limit=1', {
       body: { images: [{ id: 'a' }], first: '/v2/images?limit=1', next: '/v2/images?limit=1&marker=a' },
     })
@@ -26,7 +22,7 @@ test("Glance's top-level next (an absolute path) is followed", async () => {
 });
 
 test('a next link on another origin (a TLS-terminating proxy) is rebased onto the endpoint', async () => {
-  mock = mockService('network', 'https://cloud.test/network/v2.0/')
+  const mock = serve('network', 'https://cloud.test/network/v2.0/')
     .on('GET', '/network/v2.0/ports?limit=1', {
       body: {
         ports: [{ id: 'a' }],
@@ -50,7 +46,7 @@ test('a next link on another origin (a TLS-terminating proxy) is rebased onto th
 });
 
 test("Keystone's links.next is followed and a page linking to itself ends the list", async () => {
-  mock = mockService('identity', 'http://keystone.test:5000/v3/')
+  const mock = serve('identity', 'http://keystone.test:5000/v3/')
     .on('GET', '/v3/projects', {
       body: {
         projects: [{ id: 'p1' }],

@@ -1,17 +1,13 @@
 // Offline: the deadline, the backoff and what a failed wait says (undici MockAgent playing Nova and Cinder;
 // the fault shape is Nova's "Show Server Details" for a server in ERROR). The lab test is wait-for.lab.test.ts.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
-import { type MockService, mockService } from '../../testing/openstack/mock-service.ts';
+import { test } from 'node:test';
+import { mockServicePerTest } from '../../testing/openstack/mock-service.ts';
 import * as volumes from '../blockstorage/v3/volumes/index.ts';
 import * as servers from '../compute/v2/servers/index.ts';
 import { WaitError, waitForGone, waitForStatus } from './wait-for.ts';
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 const server = (status: string, extra: Record<string, unknown> = {}) => ({
   server: {
@@ -38,7 +34,7 @@ function fakeClock() {
 }
 
 test('a deadline error names what was awaited, the last status and the fault; pauses double up to the cap', async () => {
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/').on('GET', '/v2.1/servers/s1', {
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/').on('GET', '/v2.1/servers/s1', {
     body: server('BUILD', {
       fault: { code: 500, message: 'Build of instance s1 was re-scheduled', created: 'x' },
     }),
@@ -72,7 +68,7 @@ test('a deadline error names what was awaited, the last status and the fault; pa
 });
 
 test('ERROR ends the wait at once with the fault; the wanted status is returned when reached', async () => {
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/')
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/')
     .on(
       'GET',
       '/v2.1/servers/bad',
@@ -96,7 +92,7 @@ test('ERROR ends the wait at once with the fault; the wanted status is returned 
       e instanceof WaitError &&
       e.outcome === 'failed' &&
       e.lastStatus === 'ERROR' &&
-      /^server bad: went to ERROR while waiting for ACTIVE \(fault: No valid host was found\. \(code 500\)\)$/.test(
+      /^server bad: went to ERROR while waiting for it to be ACTIVE \(fault: No valid host was found\. \(code 500\)\)$/.test(
         e.message,
       ),
   );
@@ -105,7 +101,7 @@ test('ERROR ends the wait at once with the fault; the wanted status is returned 
 });
 
 test("waitForGone ends on 404, fails on Cinder's error_deleting, and a wait for a status fails when it is gone", async () => {
-  mock = mockService('block-storage', 'http://cinder.test:8776/v3/p/')
+  const mock = serve('block-storage', 'http://cinder.test:8776/v3/p/')
     .on(
       'GET',
       '/v3/p/volumes/v1',
@@ -138,7 +134,7 @@ test("waitForGone ends on 404, fails on Cinder's error_deleting, and a wait for 
     (e: unknown) =>
       e instanceof WaitError &&
       e.code === 'OSNET_ERR_OS_NOT_FOUND' &&
-      /^volume v3: gone while waiting for AVAILABLE \(last status creating\)$/.test(e.message),
+      /^volume v3: gone while waiting for it to be AVAILABLE \(last status creating\)$/.test(e.message),
   );
 });
 

@@ -156,7 +156,7 @@ export async function waitFor<T>(
         throw new WaitError(
           opts.what,
           'gone',
-          `${opts.what}: gone while waiting for ${wanted} (${lastSeen(last)})`,
+          `${opts.what}: gone while waiting for it to be ${wanted} (${lastSeen(last)})`,
           last,
           p.elapsed(),
         );
@@ -169,7 +169,7 @@ export async function waitFor<T>(
       throw new WaitError(
         opts.what,
         'failed',
-        `${opts.what}: went to ${last.status} while waiting for ${wanted}${last.fault ? ` (fault: ${last.fault})` : ''}`,
+        `${opts.what}: went to ${last.status} while waiting for it to be ${wanted}${last.fault ? ` (fault: ${last.fault})` : ''}`,
         last,
         p.elapsed(),
       );
@@ -210,6 +210,9 @@ export function waitForStatus<T>(
   });
 }
 
+/** What waitForGone's poll yields once the resource answers 404. */
+const GONE: unique symbol = Symbol('gone');
+
 /**
  * Polls until `get` answers 404 (NotFoundError). A failed status (Cinder's error_deleting) ends it at once.
  *
@@ -218,35 +221,17 @@ export function waitForStatus<T>(
  *   await waitForGone(() => servers.get(nova, id), { what: `server ${id}` });
  */
 export async function waitForGone<T>(get: () => Promise<T>, opts: StatusWaitOptions<T>): Promise<void> {
-  const p = plan(opts);
   const describe = opts.describe ?? defaultDescribe;
-  const failed = opts.failed ?? defaultFailed;
-  for (;;) {
-    let last: ObservedState;
-    try {
-      last = describe(await get());
-    } catch (e) {
-      if (e instanceof NotFoundError) return;
-      throw e;
-    }
-    if (last.status !== undefined && failed(last.status)) {
-      throw new WaitError(
-        opts.what,
-        'failed',
-        `${opts.what}: went to ${last.status} while waiting for it to be gone${last.fault ? ` (fault: ${last.fault})` : ''}`,
-        last,
-        p.elapsed(),
-      );
-    }
-    if (p.expired()) {
-      throw new WaitError(
-        opts.what,
-        'timeout',
-        `${opts.what}: still there after ${seconds(p.elapsed())} (${lastSeen(last)})`,
-        last,
-        p.elapsed(),
-      );
-    }
-    await p.pause();
-  }
+  await waitFor<T | typeof GONE>(
+    async () => {
+      try {
+        return await get();
+      } catch (e) {
+        if (e instanceof NotFoundError) return GONE;
+        throw e;
+      }
+    },
+    (r) => r === GONE,
+    { ...opts, wanted: 'gone', describe: (r) => (r === GONE ? {} : describe(r)) },
+  );
 }

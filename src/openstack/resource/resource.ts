@@ -124,15 +124,10 @@ export function resource<T, C, U, F, R = T>(spec: ResourceSpec<U, F>): Resource<
     const body = res.body as Record<string, unknown> | undefined;
     const inner = enveloped ? body?.[spec.name] : body;
     if (inner === undefined || inner === null || typeof inner !== 'object' || Array.isArray(inner)) {
-      throw new UnexpectedResponseError({
-        status: res.status,
-        method,
-        url: client.url(path),
-        requestId: res.requestId,
-        serviceMessage: enveloped
-          ? `the answer has no "${spec.name}" object`
-          : `the answer is not a ${spec.name} object`,
-      });
+      const why = enveloped
+        ? `the answer has no "${spec.name}" object`
+        : `the answer is not a ${spec.name} object`;
+      throw unexpected(res, method, client, path, why);
     }
     secretsOf(inner);
     return inner as X;
@@ -165,13 +160,7 @@ export function resource<T, C, U, F, R = T>(spec: ResourceSpec<U, F>): Resource<
           const res = await client.get<Record<string, unknown>>(listPath, { query: q });
           const items = res.body?.[spec.plural];
           if (!Array.isArray(items)) {
-            throw new UnexpectedResponseError({
-              status: res.status,
-              method: 'GET',
-              url: client.url(listPath),
-              requestId: res.requestId,
-              serviceMessage: `the answer has no "${spec.plural}" list`,
-            });
+            throw unexpected(res, 'GET', client, listPath, `the answer has no "${spec.plural}" list`);
           }
           return { items: items as T[], truncated: res.body.truncated === true };
         },
@@ -202,13 +191,14 @@ export function resource<T, C, U, F, R = T>(spec: ResourceSpec<U, F>): Resource<
           const res = await client.post(spec.collection, { body: { [spec.plural]: bodies } });
           const out = (res.body as Record<string, unknown> | undefined)?.[spec.plural];
           if (!Array.isArray(out) || out.length !== bodies.length) {
-            throw new UnexpectedResponseError({
-              status: res.status,
-              method: 'POST',
-              url: client.url(spec.collection),
-              requestId: res.requestId,
-              serviceMessage: `asked for ${bodies.length} ${spec.plural}, the answer lists ${Array.isArray(out) ? out.length : 'none'}`,
-            });
+            const listed = Array.isArray(out) ? out.length : 'none';
+            throw unexpected(
+              res,
+              'POST',
+              client,
+              spec.collection,
+              `asked for ${bodies.length} ${spec.plural}, the answer lists ${listed}`,
+            );
           }
           for (const o of out) secretsOf(o);
           return out as R[];
@@ -291,13 +281,24 @@ export async function getAt<T>(client: ServiceClient, path: string, key: string)
   const res = await client.get<Record<string, unknown>>(path);
   const inner = res.body?.[key];
   if (inner === undefined || inner === null || typeof inner !== 'object') {
-    throw new UnexpectedResponseError({
-      status: res.status,
-      method: 'GET',
-      url: client.url(path),
-      requestId: res.requestId,
-      serviceMessage: `the answer has no "${key}" object`,
-    });
+    throw unexpected(res, 'GET', client, path, `the answer has no "${key}" object`);
   }
   return inner as T;
+}
+
+/** The error for an answer that is not what the call asked for. */
+function unexpected(
+  res: ApiResponse<unknown>,
+  method: HttpMethod,
+  client: ServiceClient,
+  path: string,
+  message: string,
+): UnexpectedResponseError {
+  return new UnexpectedResponseError({
+    status: res.status,
+    method,
+    url: client.url(path),
+    requestId: res.requestId,
+    serviceMessage: message,
+  });
 }

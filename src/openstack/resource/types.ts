@@ -39,3 +39,20 @@ export interface ListPage<T> {
   /** True when the service truncated the list at its own limit (`"truncated": true`): narrow the filters. */
   truncated: boolean;
 }
+
+/**
+ * The tag filters Neutron, Keystone and Nova (2.26) share; each list is sent comma-joined.
+ *
+ * @example
+ *   const f: TagFilters = { tags: ['a', 'b'], 'not-tags-any': ['old'] };
+ */
+export interface TagFilters {
+  /** Resources carrying all of these tags. */
+  tags?: readonly string[] | undefined;
+  /** Resources carrying any of these tags. */
+  'tags-any'?: readonly string[] | undefined;
+  /** Resources not carrying all of these tags. */
+  'not-tags'?: readonly string[] | undefined;
+  /** Resources carrying none of these tags. */
+  'not-tags-any'?: readonly string[] | undefined;
+}

@@ -10,6 +10,7 @@
  *   await collect(ports.list(mock.client, { limit: 2 }));
  *   await mock.close();
  */
+import { afterEach } from 'node:test';
 import { MockAgent } from 'undici';
 import type { Token } from '../../openstack/auth/token.ts';
 import { TokenManager } from '../../openstack/auth/token-manager.ts';
@@ -183,4 +184,23 @@ function parseBody(body: unknown): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * mockService for a test file: every MockService it makes is closed after each test.
+ *
+ * @example
+ *   const serve = mockServicePerTest();
+ *   test('…', async () => { const mock = serve('network', EP).on('GET', '/v2.0/ports', { body: { ports: [] } }); });
+ */
+export function mockServicePerTest(): typeof mockService {
+  const open: MockService[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((m) => m.close()));
+  });
+  return (serviceType, endpoint, headers) => {
+    const m = mockService(serviceType, endpoint, headers);
+    open.push(m);
+    return m;
+  };
 }

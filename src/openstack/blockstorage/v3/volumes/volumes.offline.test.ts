@@ -1,8 +1,8 @@
 // Offline (undici MockAgent): Cinder volume requests, shapes from Cinder's v3 API reference.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { collect } from '../../../client/pagination.ts';
 import * as volumes from './index.ts';
 
@@ -27,14 +27,10 @@ const VOLUME = {
   updated_at: null,
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('create, update (PUT), list volumes/detail following volumes_links, delete', async () => {
-  mock = mockService('block-storage', EP)
+  const mock = serve('block-storage', EP)
     .on('POST', '/v3/p-mock/volumes', { status: 202, body: { volume: VOLUME } })
     .on('PUT', '/v3/p-mock/volumes/v1', { body: { volume: { ...VOLUME, name: 'data2' } } })
     .on('GET', '/v3/p-mock/volumes/detail?limit=1', {
@@ -55,7 +51,7 @@ test('create, update (PUT), list volumes/detail following volumes_links, delete'
 });
 
 test('a size is needed unless the volume copies a snapshot or volume; ifMatch is refused', async () => {
-  mock = mockService('block-storage', EP).on('POST', '/v3/p-mock/volumes', {
+  const mock = serve('block-storage', EP).on('POST', '/v3/p-mock/volumes', {
     status: 202,
     body: { volume: VOLUME },
   });

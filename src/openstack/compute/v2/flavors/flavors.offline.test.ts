@@ -1,8 +1,8 @@
 // Offline (undici MockAgent): Nova flavor requests, shapes from Nova's API reference.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { collect } from '../../../client/pagination.ts';
 import * as flavors from './index.ts';
 
@@ -17,14 +17,10 @@ const FLAVOR = {
   'os-flavor-access:is_public': true,
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('list reads flavors/detail with Nova filter names; create posts {"flavor": ...}', async () => {
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/')
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/')
     .on('GET', '/v2.1/flavors/detail?minRam=256&is_public=None', { body: { flavors: [FLAVOR] } })
     .on('POST', '/v2.1/flavors', { body: { flavor: FLAVOR } });
   assert.deepEqual(
@@ -36,7 +32,7 @@ test('list reads flavors/detail with Nova filter names; create posts {"flavor": 
 });
 
 test('sizes are checked before any request, naming the field', async () => {
-  mock = mockService('compute', 'http://nova.test:8774/v2.1/');
+  const mock = serve('compute', 'http://nova.test:8774/v2.1/');
   await assert.rejects(
     flavors.create(mock.client, { name: 'x', ram: 512, vcpus: 0, disk: 1 }),
     (e: unknown) => e instanceof OsnetError && e.field === 'flavor.vcpus',

@@ -8,7 +8,7 @@
  *   const { id } = await create(nova, { name: 'vm1', flavorRef, imageRef, networks: [{ uuid: netId }] });
  */
 import { resource } from '../../../resource/resource.ts';
-import type { SortDir } from '../../../resource/types.ts';
+import type { SortDir, TagFilters } from '../../../resource/types.ts';
 import { requireString } from '../../../resource/validate.ts';
 import type { CreatedServer, Server } from './results.ts';
 import { SERVERS, SERVERS_DETAIL, serverURL } from './urls.ts';
@@ -52,8 +52,8 @@ export interface UpdateServerOpts {
   accessIPv6?: string;
 }
 
-/** Query filters of a server list (GET servers/detail). */
-export interface ListServersOpts {
+/** Query filters of a server list (GET servers/detail); the tag filters from microversion 2.26. */
+export interface ListServersOpts extends TagFilters {
   name?: string | undefined;
   status?: string | undefined;
   image?: string | undefined;
@@ -63,11 +63,6 @@ export interface ListServersOpts {
   /** Admin: every project's servers. */
   all_tenants?: boolean | undefined;
   project_id?: string | undefined;
-  /** From microversion 2.26, sent comma-joined. */
-  tags?: readonly string[] | undefined;
-  'tags-any'?: readonly string[] | undefined;
-  'not-tags'?: readonly string[] | undefined;
-  'not-tags-any'?: readonly string[] | undefined;
   sort_key?: keyof Server | undefined;
   sort_dir?: SortDir | undefined;
   limit?: number | undefined;

@@ -1,9 +1,9 @@
 // Offline (undici MockAgent): Nova server requests, shapes from Nova's API reference (compute api-ref).
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
 import { redactText } from '../../../../lib/redact.ts';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { NOVA_V21_VERSION } from '../../../client/microversion.fixtures.ts';
 import { microversionClient } from '../../../client/microversion.ts';
 import { collect } from '../../../client/pagination.ts';
@@ -25,14 +25,10 @@ const SERVER = {
   key_name: null,
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('create posts {"server": ...} at the negotiated microversion; the adminPass is treated as a secret', async () => {
-  mock = mockService('compute', EP)
+  const mock = serve('compute', EP)
     .on('GET', '/v2.1/', { body: NOVA_V21_VERSION })
     .on('POST', '/v2.1/servers', {
       status: 202,
@@ -50,7 +46,7 @@ test('create posts {"server": ...} at the negotiated microversion; the adminPass
 });
 
 test('list reads servers/detail and follows servers_links; get and remove by id', async () => {
-  mock = mockService('compute', EP)
+  const mock = serve('compute', EP)
     .on('GET', '/v2.1/servers/detail?status=ERROR&limit=1', {
       body: {
         servers: [SERVER],
@@ -70,7 +66,7 @@ test('list reads servers/detail and follows servers_links; get and remove by id'
 });
 
 test('a create without name or flavorRef fails naming the field, before any request', async () => {
-  mock = mockService('compute', EP);
+  const mock = serve('compute', EP);
   await assert.rejects(
     servers.create(mock.client, { name: 'vm1' } as servers.CreateServerOpts),
     (e: unknown) => e instanceof OsnetError && e.field === 'server.flavorRef',

@@ -1,7 +1,7 @@
 // Offline (undici MockAgent): the requests project calls send, as Keystone's API reference has them.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { test } from 'node:test';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { collect } from '../../../client/pagination.ts';
 import * as projects from './index.ts';
 
@@ -18,14 +18,10 @@ const PROJECT = {
   links: { self: 'http://keystone.test:5000/v3/projects/p1' },
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('tag filters go out under Keystone keys tags, tags-any, not-tags, not-tags-any, comma-joined', async () => {
-  mock = mockService('identity', 'http://keystone.test:5000/v3/').on(
+  const mock = serve('identity', 'http://keystone.test:5000/v3/').on(
     'GET',
     '/v3/projects?tags=a,b&tags-any=c,d&not-tags=e&not-tags-any=f,g&domain_id=default',
     { body: { projects: [PROJECT], links: { self: 'x', next: null, previous: null } } },
@@ -46,7 +42,7 @@ test('tag filters go out under Keystone keys tags, tags-any, not-tags, not-tags-
 });
 
 test("listPage keeps Keystone's truncated flag", async () => {
-  mock = mockService('identity', 'http://keystone.test:5000/v3/').on('GET', '/v3/projects?name=team-a', {
+  const mock = serve('identity', 'http://keystone.test:5000/v3/').on('GET', '/v3/projects?name=team-a', {
     body: { projects: [PROJECT], links: { self: 'x', next: null }, truncated: true },
   });
   const page = await projects.listPage(mock.client, { name: 'team-a' });
@@ -55,7 +51,7 @@ test("listPage keeps Keystone's truncated flag", async () => {
 });
 
 test('create posts the project envelope; update is a PATCH; remove a DELETE', async () => {
-  mock = mockService('identity', 'http://keystone.test:5000/v3/')
+  const mock = serve('identity', 'http://keystone.test:5000/v3/')
     .on('POST', '/v3/projects', { status: 201, body: { project: PROJECT } })
     .on('PATCH', '/v3/projects/p1', { body: { project: { ...PROJECT, description: 'x' } } })
     .on('DELETE', '/v3/projects/p1', { status: 204 });
@@ -73,9 +69,9 @@ test('create posts the project envelope; update is a PATCH; remove a DELETE', as
 });
 
 test('bad tags and ids fail naming the field, before any request', async () => {
-  mock = mockService('identity', 'http://keystone.test:5000/v3/');
+  const mock = serve('identity', 'http://keystone.test:5000/v3/');
   assert.throws(
-    () => projects.list(mock?.client as never, { 'tags-any': ['a,b'] }),
+    () => projects.list(mock.client as never, { 'tags-any': ['a,b'] }),
     (e: unknown) => (e as { field?: string }).field === 'filters.tags-any[0]',
   );
   await assert.rejects(

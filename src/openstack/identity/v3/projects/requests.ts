@@ -7,6 +7,7 @@
  *   for await (const x of projects.list(identity, { name: 'team-a' })) console.log(x.id);
  */
 import { resource } from '../../../resource/resource.ts';
+import type { TagFilters } from '../../../resource/types.ts';
 import { requireString } from '../../../resource/validate.ts';
 import { KEYSTONE } from '../common.ts';
 import type { Project } from './results.ts';
@@ -25,21 +26,13 @@ export interface CreateOpts {
   tags?: string[];
 }
 
-/** Query filters of GET /v3/projects (all go to the query string). */
-export interface ListFilters {
+/** Query filters of GET /v3/projects; the tag filters are sent comma-joined, as Keystone splits them. */
+export interface ListFilters extends TagFilters {
   name?: string;
   domain_id?: string;
   enabled?: boolean;
   parent_id?: string;
   is_domain?: boolean;
-  /** Projects having all these tags (sent comma-joined, as Keystone splits them). */
-  tags?: readonly string[];
-  /** Projects having any of these tags (`tags-any`). */
-  'tags-any'?: readonly string[];
-  /** Projects not having all of these tags (`not-tags`). */
-  'not-tags'?: readonly string[];
-  /** Projects having none of these tags (`not-tags-any`). */
-  'not-tags-any'?: readonly string[];
 }
 
 /** Body of PATCH /v3/projects/{id} (JSON body under "project"). */

@@ -1,7 +1,7 @@
 // Offline (undici MockAgent): Glance image requests, shapes from Glance's v2 API reference.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { test } from 'node:test';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { collect } from '../../../client/pagination.ts';
 import * as images from './index.ts';
 
@@ -28,14 +28,10 @@ const IMAGE = {
   schema: '/v2/schemas/image',
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('create and get send and take bare images; update is a JSON patch of replace operations', async () => {
-  mock = mockService('image', 'http://glance.test:9292/v2/')
+  const mock = serve('image', 'http://glance.test:9292/v2/')
     .on('POST', '/v2/images', { status: 201, body: IMAGE })
     .on('GET', '/v2/images/i1', { body: IMAGE })
     .on('PATCH', '/v2/images/i1', { body: { ...IMAGE, name: 'cirros-0.6', min_ram: 128 } });
@@ -60,7 +56,7 @@ test('create and get send and take bare images; update is a JSON patch of replac
 });
 
 test("list follows Glance's top-level next", async () => {
-  mock = mockService('image', 'http://glance.test:9292/v2/')
+  const mock = serve('image', 'http://glance.test:9292/v2/')
     .on('GET', '/v2/images?visibility=public&limit=1', {
       body: {
         images: [IMAGE],

@@ -25,20 +25,6 @@ export type DiskFormat =
   | 'iso';
 export type ContainerFormat = 'ami' | 'ari' | 'aki' | 'bare' | 'ovf' | 'ova' | 'docker' | 'compressed';
 
-/** Request body of an image create (the image record; data comes later). */
-export interface CreateImageOpts {
-  name?: string;
-  id?: string;
-  disk_format?: DiskFormat;
-  container_format?: ContainerFormat;
-  visibility?: Visibility;
-  min_disk?: number;
-  min_ram?: number;
-  protected?: boolean;
-  os_hidden?: boolean;
-  tags?: string[];
-}
-
 /** Attributes an update replaces; each becomes one `replace` operation of the JSON patch. */
 export interface UpdateImageOpts {
   name?: string;
@@ -48,6 +34,13 @@ export interface UpdateImageOpts {
   protected?: boolean;
   os_hidden?: boolean;
   tags?: string[];
+}
+
+/** Request body of an image create (the image record; data comes later). */
+export interface CreateImageOpts extends UpdateImageOpts {
+  id?: string;
+  disk_format?: DiskFormat;
+  container_format?: ContainerFormat;
 }
 
 /** Query filters of an image list. */

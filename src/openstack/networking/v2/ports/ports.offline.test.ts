@@ -1,8 +1,8 @@
 // Offline (undici MockAgent): the requests port calls send, as Neutron's API reference has them.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import * as ports from './index.ts';
@@ -18,14 +18,10 @@ const PORT = {
   revision_number: 3,
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('list filters: repeated fixed_ips and fields, comma-joined tags, paging by ports_links', async () => {
-  mock = mockService('network', EP)
+  const mock = serve('network', EP)
     .on(
       'GET',
       '/v2.0/ports?fixed_ips=ip_address=10.0.0.5&fixed_ips=subnet_id=s1&tags=a,b&not-tags-any=c&fields=id&fields=status&limit=1',
@@ -53,7 +49,7 @@ test('list filters: repeated fixed_ips and fields, comma-joined tags, paging by 
 });
 
 test('create, createMany (one POST), update with If-Match, remove and removeIfExists', async () => {
-  mock = mockService('network', EP)
+  const mock = serve('network', EP)
     .on('POST', '/v2.0/ports', (req) =>
       (req.body as { ports?: unknown[] }).ports
         ? { status: 201, body: { ports: [PORT, { ...PORT, id: 'p2' }] } }
@@ -100,12 +96,12 @@ test('create, createMany (one POST), update with If-Match, remove and removeIfEx
 });
 
 test('an id of ".." or with "/" never reaches Neutron: ports/.. would be the collection root', () => {
-  mock = mockService('network', EP);
+  const mock = serve('network', EP);
   for (const id of ['..', '.', 'a/b', 'a?b', 'a#b', '']) {
     for (const call of [
-      () => ports.get(mock?.client as never, id),
-      () => ports.remove(mock?.client as never, id),
-      () => ports.update(mock?.client as never, id, { name: 'x' }),
+      () => ports.get(mock.client as never, id),
+      () => ports.remove(mock.client as never, id),
+      () => ports.update(mock.client as never, id, { name: 'x' }),
     ]) {
       assert.throws(call, (e: unknown) => e instanceof OsnetError && e.field === 'port id');
     }

@@ -21,7 +21,7 @@ export interface StandardAttrs {
 
 export type { Listed, SortDir, UpdateOptions } from '../../../resource/types.ts';
 
-import type { SortDir } from '../../../resource/types.ts';
+import type { SortDir, TagFilters } from '../../../resource/types.ts';
 
 /**
  * Filters and paging every Neutron list accepts. All of them go to the query string:
@@ -30,20 +30,12 @@ import type { SortDir } from '../../../resource/types.ts';
  * @example
  *   const f: CommonListOpts<Port> = { tags: ['a', 'b'], limit: 50, fields: ['id', 'name'] };
  */
-export interface CommonListOpts<T> {
+export interface CommonListOpts<T> extends TagFilters {
   ids?: readonly string[] | undefined;
   names?: readonly string[] | undefined;
   description?: string | undefined;
   project_id?: string | undefined;
   revision_number?: number | undefined;
-  /** Resources carrying all of these tags. */
-  tags?: readonly string[] | undefined;
-  /** Resources carrying any of these tags. */
-  'tags-any'?: readonly string[] | undefined;
-  /** Resources not carrying all of these tags. */
-  'not-tags'?: readonly string[] | undefined;
-  /** Resources carrying none of these tags. */
-  'not-tags-any'?: readonly string[] | undefined;
   /** Only these attributes come back; narrows the item type to `Pick<T, field>`. */
   fields?: readonly (keyof T & string)[] | undefined;
   sort_key?: (keyof T & string) | undefined;

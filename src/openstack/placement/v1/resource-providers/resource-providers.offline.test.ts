@@ -1,8 +1,8 @@
 // Offline (undici MockAgent): Placement resource provider requests, shapes from Placement's API reference.
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
-import { type MockService, mockService } from '../../../../testing/openstack/mock-service.ts';
+import { mockServicePerTest } from '../../../../testing/openstack/mock-service.ts';
 import { PLACEMENT_ROOT } from '../../../client/microversion.fixtures.ts';
 import { microversionClient } from '../../../client/microversion.ts';
 import { collect } from '../../../client/pagination.ts';
@@ -17,14 +17,10 @@ const RP = {
   links: [],
 };
 
-let mock: MockService | undefined;
-afterEach(async () => {
-  await mock?.close();
-  mock = undefined;
-});
+const serve = mockServicePerTest();
 
 test('create, list, update (PUT) and delete bare providers, each at the negotiated microversion', async () => {
-  mock = mockService('placement', 'http://placement.test/')
+  const mock = serve('placement', 'http://placement.test/')
     .on('GET', '/', { body: PLACEMENT_ROOT })
     .on('POST', '/resource_providers', { body: RP })
     .on('GET', '/resource_providers?name=wg-hub-1', { body: { resource_providers: [RP] } })
@@ -45,7 +41,7 @@ test('create, list, update (PUT) and delete bare providers, each at the negotiat
 });
 
 test('an update needs a name (PUT replaces it)', async () => {
-  mock = mockService('placement', 'http://placement.test/');
+  const mock = serve('placement', 'http://placement.test/');
   await assert.rejects(
     resourceProviders.update(mock.client, RP.uuid, {} as resourceProviders.UpdateResourceProviderOpts),
     (e: unknown) => e instanceof OsnetError && e.field === 'resource_provider.name',

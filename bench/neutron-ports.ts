@@ -10,7 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { networks, ports, subnets } from '../src/openstack/networking/v2/index.ts';
-import { labCloud, testName } from '../src/openstack/testing/lab.ts';
+import { labCloud, testName } from '../src/testing/openstack/lab.ts';
 
 const n = Number(process.argv[2] ?? 20);
 if (!Number.isInteger(n) || n < 1) {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { LAB_CLOUDS, REPO_ROOT, useLabConfig } from '../openstack/testing/lab.ts';
+import { LAB_CLOUDS, REPO_ROOT, useLabConfig } from '../testing/openstack/lab.ts';
 import { formatReport, runDoctor } from './checks.ts';
 
 const run = promisify(execFile);

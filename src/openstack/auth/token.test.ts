@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { redactText } from '../../lib/redact.ts';
+import { useLabConfig } from '../../testing/openstack/lab.ts';
 import { loadCloudConfig } from '../config/load.ts';
 import { Transport } from '../http/transport.ts';
-import { useLabConfig } from '../testing/lab.ts';
 import { issueToken } from './token.ts';
 import { TokenManager } from './token-manager.ts';
 

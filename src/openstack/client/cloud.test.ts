@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, test } from 'node:test';
+import { useLabConfig } from '../../testing/openstack/lab.ts';
 import { loadCloudConfig } from '../config/load.ts';
 import { createDispatcher } from '../http/dispatcher.ts';
-import { useLabConfig } from '../testing/lab.ts';
 import { Cloud, openCloud } from './cloud.ts';
 
 const closers: (() => Promise<void>)[] = [];

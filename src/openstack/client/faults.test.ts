@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { labCloud, startLab, stopLabService, testName, useLabConfig } from '../testing/lab.ts';
+import { labCloud, startLab, stopLabService, testName, useLabConfig } from '../../testing/openstack/lab.ts';
 import { type Cloud, openCloud } from './cloud.ts';
 import { NotSentError, ServiceUnavailableError } from './errors.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
+import { fakeServer, json, readBody } from '../../testing/openstack/fake-server.ts';
 import { TokenManager } from '../auth/token-manager.ts';
 import { ServiceUnavailableError, UnauthorizedError } from '../http/errors.ts';
-import { fakeServer, json, readBody } from '../http/fake-server.ts';
 import { Transport } from '../http/transport.ts';
 import { ServiceClient } from './service-client.ts';
 

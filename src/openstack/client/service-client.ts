@@ -140,7 +140,10 @@ export class ServiceClient {
       headers['content-type'] = opts.contentType ?? 'application/octet-stream';
       body = opts.rawBody;
     } else if (opts.body !== undefined) {
-      headers['content-type'] = 'application/json';
+      // a caller's own type stays (Glance's JSON patch is application/openstack-images-v2.1-json-patch)
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+        headers['content-type'] = 'application/json';
+      }
       body = JSON.stringify(opts.body);
     }
     const streamed = isStream(body);

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, test } from 'node:test';
 import { MockAgent } from 'undici';
+import { type FakeServer, fakeServer, json, readBody } from '../../testing/openstack/fake-server.ts';
 import { NotSentError, TimeoutError } from './errors.ts';
-import { type FakeServer, fakeServer, json, readBody } from './fake-server.ts';
 import { Transport } from './transport.ts';
 
 const servers: FakeServer[] = [];

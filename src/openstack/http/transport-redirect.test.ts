@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { type FakeServer, fakeServer, json } from '../../testing/openstack/fake-server.ts';
 import { UnexpectedResponseError } from './errors.ts';
-import { type FakeServer, fakeServer, json } from './fake-server.ts';
 import { Transport } from './transport.ts';
 
 const servers: FakeServer[] = [];

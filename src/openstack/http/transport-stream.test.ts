@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
+import { type FakeServer, fakeServer, json, readBody } from '../../testing/openstack/fake-server.ts';
 import { TimeoutError } from './errors.ts';
-import { type FakeServer, fakeServer, json, readBody } from './fake-server.ts';
 import { Transport } from './transport.ts';
 
 const servers: FakeServer[] = [];

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
+import { closedPort, type FakeServer, fakeServer, json } from '../../testing/openstack/fake-server.ts';
 import { NotSentError, ServiceUnavailableError, TimeoutError } from './errors.ts';
-import { closedPort, type FakeServer, fakeServer, json } from './fake-server.ts';
 import { Transport } from './transport.ts';
 
 const servers: FakeServer[] = [];

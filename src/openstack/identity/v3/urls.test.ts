@@ -14,10 +14,9 @@ import { userProjectsUrl, userUrl } from './users/urls.ts';
 describe('identity v3 urls', () => {
   it('builds relative paths and encodes ids as one segment', () => {
     assert.equal(projectUrl('abc'), 'projects/abc');
-    assert.equal(projectUrl('../tokens'), 'projects/..%2Ftokens');
     assert.equal(userUrl('a b'), 'users/a%20b');
     assert.equal(userProjectsUrl('u1'), 'users/u1/projects');
-    assert.equal(roleUrl('r?x=1'), 'roles/r%3Fx%3D1');
+    assert.equal(roleUrl('r x=1'), 'roles/r%20x%3D1');
     assert.equal(serviceUrl('s'), 'services/s');
     assert.equal(endpointUrl('e'), 'endpoints/e');
     assert.equal(domainUrl('default'), 'domains/default');
@@ -25,9 +24,14 @@ describe('identity v3 urls', () => {
     assert.equal(grantUrl({ roleId: 'r', userId: 'u', projectId: 'p' }), 'projects/p/users/u/roles/r');
   });
 
-  it('refuses empty ids, naming the argument', () => {
+  it('refuses empty ids and ids that are not one path segment, naming the argument', () => {
     for (const [fn, field] of [
       [() => projectUrl(''), 'projectId'],
+      // ids that would leave their path segment ("projects/.." is the API root)
+      [() => projectUrl('..'), 'projectId'],
+      [() => projectUrl('../tokens'), 'projectId'],
+      [() => roleUrl('r?x=1'), 'roleId'],
+      [() => userUrl('u#x'), 'userId'],
       [() => userUrl(' '), 'userId'],
       [() => applicationCredentialUrl('u', ''), 'applicationCredentialId'],
       [() => grantUrl({ roleId: '', userId: 'u', projectId: 'p' }), 'grant.roleId'],

@@ -6,10 +6,9 @@
  *   const cred = await applicationcredentials.create(identity, token.userId, { name: 'ci' });
  *   await saveSecretSomewhere(cred.id, cred.secret);
  */
-import { registerSecret } from '../../../../lib/redact.ts';
-import { paginate } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { requireObject, requireString } from '../common.ts';
+import { resource } from '../../../resource/resource.ts';
+import { requireString } from '../../../resource/validate.ts';
 import type { AccessRule, ApplicationCredential, ApplicationCredentialWithSecret } from './results.ts';
 import { applicationCredentialsUrl, applicationCredentialUrl } from './urls.ts';
 
@@ -32,68 +31,48 @@ export interface ListFilters {
   name?: string;
 }
 
+/** The credentials of one user: a resource nested under `users/{user_id}`. */
+function ofUser(userId: string) {
+  return resource<ApplicationCredential, CreateOpts, never, ListFilters, ApplicationCredentialWithSecret>({
+    name: 'application_credential',
+    plural: 'application_credentials',
+    collection: applicationCredentialsUrl(userId),
+    item: (id) => applicationCredentialUrl(userId, id),
+    checkCreate: (body, path) => requireString(body, 'name', path),
+    // the secret is sent (when chosen) and returned once by create: never let it reach a log
+    secrets: ['secret'],
+  });
+}
+
 /**
- * Creates an application credential for `userId`; the answer's `secret` is shown this once.
+ * Creates a credential of `userId` (only the user itself may); the answer holds the secret, once.
  *
  * @example
- *   const { id, secret } = await create(identity, userId, { name: 'ci', roles: [{ name: 'member' }] });
+ *   const cred = await create(identity, token.userId, { name: 'ci' });
  */
-export async function create(
+export function create(
   client: ServiceClient,
   userId: string,
   opts: CreateOpts,
 ): Promise<ApplicationCredentialWithSecret> {
-  requireObject(opts, 'application_credential');
-  requireString(opts.name, 'application_credential.name');
-  registerSecret(opts.secret);
-  const { body } = await client.post<{ application_credential: ApplicationCredentialWithSecret }>(
-    applicationCredentialsUrl(userId),
-    { body: { application_credential: opts } },
-  );
-  registerSecret(body.application_credential.secret);
-  return body.application_credential;
+  return ofUser(userId).create(client, opts);
 }
 
-/**
- * One application credential (without its secret).
- *
- * @example
- *   const c = await get(identity, userId, id);
- */
-export async function get(client: ServiceClient, userId: string, id: string): Promise<ApplicationCredential> {
-  const { body } = await client.get<{ application_credential: ApplicationCredential }>(
-    applicationCredentialUrl(userId, id),
-  );
-  return body.application_credential;
+/** One credential (without its secret). @example await get(identity, userId, credId) */
+export function get(client: ServiceClient, userId: string, id: string): Promise<ApplicationCredential> {
+  return ofUser(userId).get(client, id);
 }
 
-/**
- * A user's application credentials, as an async iterator.
- *
- * @example
- *   for await (const c of list(identity, userId, { name: 'ci' })) console.log(c.id);
- */
+/** The user's credentials. @example for await (const c of list(identity, userId, { name: 'ci' })) {} */
 export function list(
   client: ServiceClient,
   userId: string,
   filters: ListFilters = {},
-): AsyncGenerator<ApplicationCredential> {
-  return paginate<ApplicationCredential>(
-    client,
-    applicationCredentialsUrl(userId),
-    'application_credentials',
-    {
-      ...filters,
-    },
-  );
+): AsyncGenerator<ApplicationCredential, void, undefined> {
+  return ofUser(userId).list(client, filters);
 }
 
-/**
- * Deletes an application credential (tokens issued from it stop working).
- *
- * @example
- *   await remove(identity, userId, id);
- */
-export async function remove(client: ServiceClient, userId: string, id: string): Promise<void> {
-  await client.delete(applicationCredentialUrl(userId, id));
+/** Deletes a credential (tokens made from it stop working). @example await remove(identity, userId, credId) */
+export function remove(client: ServiceClient, userId: string, id: string): Promise<void> {
+  return ofUser(userId).remove(client, id);
 }

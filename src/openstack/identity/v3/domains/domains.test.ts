@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as domains from './index.ts';
 
 describe('identity v3 domains (lab)', () => {

@@ -4,8 +4,8 @@
  * @example
  *   const d = await domains.get(identity, 'default');
  */
-import { paginate } from '../../../client/pagination.ts';
-import type { ServiceClient } from '../../../client/service-client.ts';
+import { resource } from '../../../resource/resource.ts';
+import { KEYSTONE } from '../common.ts';
 import type { Domain } from './results.ts';
 import { domainsUrl, domainUrl } from './urls.ts';
 
@@ -16,22 +16,15 @@ export interface ListFilters {
 }
 
 /**
- * One domain by id.
+ * get, list.
  *
  * @example
  *   const d = await get(identity, 'default');
  */
-export async function get(client: ServiceClient, id: string): Promise<Domain> {
-  const { body } = await client.get<{ domain: Domain }>(domainUrl(id));
-  return body.domain;
-}
-
-/**
- * Domains matching the filters, as an async iterator.
- *
- * @example
- *   for await (const d of list(identity, { name: 'Default' })) console.log(d.id);
- */
-export function list(client: ServiceClient, filters: ListFilters = {}): AsyncGenerator<Domain> {
-  return paginate<Domain>(client, domainsUrl(), 'domains', { ...filters });
-}
+export const { get, list } = resource<Domain, never, never, ListFilters>({
+  ...KEYSTONE,
+  name: 'domain',
+  plural: 'domains',
+  collection: domainsUrl(),
+  item: domainUrl,
+});

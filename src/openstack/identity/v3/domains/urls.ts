@@ -4,7 +4,7 @@
  * @example
  *   identity.get(domainUrl('default'));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example domainsUrl() // 'domains' */
 export function domainsUrl(): string {
@@ -13,5 +13,5 @@ export function domainsUrl(): string {
 
 /** @example domainUrl('default') // 'domains/default' */
 export function domainUrl(id: string): string {
-  return `domains/${segment(id, 'domainId')}`;
+  return `domains/${idSegment(id, 'domainId')}`;
 }

@@ -5,10 +5,10 @@
  *   await endpoints.create(identity, { service_id: s.id, interface: 'public', url: 'http://127.0.0.1:9696', region_id: 'RegionOne' });
  */
 import { OsnetError } from '../../../../lib/errors.ts';
-import { paginate } from '../../../client/pagination.ts';
-import type { ServiceClient } from '../../../client/service-client.ts';
 import { type EndpointInterface, INTERFACES } from '../../../config/types.ts';
-import { type ListPage, listOnce, requireObject, requireString } from '../common.ts';
+import { toQuery } from '../../../resource/query.ts';
+import { resource } from '../../../resource/resource.ts';
+import { KEYSTONE, requireString } from '../common.ts';
 import type { Endpoint } from './results.ts';
 import { endpointsUrl, endpointUrl } from './urls.ts';
 
@@ -59,75 +59,36 @@ function checkUrl(v: unknown): void {
 }
 
 /**
- * Creates a catalog endpoint.
+ * create (service_id, a known interface and an absolute url are checked first), get, list, listPage (with
+ * `truncated`), update (PATCH), remove.
  *
  * @example
- *   const e = await create(identity, { service_id, interface: 'internal', url: 'http://127.0.0.1:9696' });
+ *   await create(identity, { service_id, interface: 'public', url: 'http://127.0.0.1:9696' });
  */
-export async function create(client: ServiceClient, opts: CreateOpts): Promise<Endpoint> {
-  requireObject(opts, 'endpoint');
-  requireString(opts.service_id, 'endpoint.service_id');
-  requireString(opts.interface, 'endpoint.interface');
-  checkInterface(opts.interface);
-  requireString(opts.url, 'endpoint.url');
-  checkUrl(opts.url);
-  const { body } = await client.post<{ endpoint: Endpoint }>(endpointsUrl(), { body: { endpoint: opts } });
-  return body.endpoint;
-}
-
-/**
- * One endpoint by id.
- *
- * @example
- *   const e = await get(identity, id);
- */
-export async function get(client: ServiceClient, id: string): Promise<Endpoint> {
-  const { body } = await client.get<{ endpoint: Endpoint }>(endpointUrl(id));
-  return body.endpoint;
-}
-
-/**
- * Endpoints matching the filters, as an async iterator (at most Keystone's list_limit of them).
- *
- * @example
- *   for await (const e of list(identity, { service_id })) console.log(e.interface, e.url);
- */
-export function list(client: ServiceClient, filters: ListFilters = {}): AsyncGenerator<Endpoint> {
-  checkInterface(filters.interface);
-  return paginate<Endpoint>(client, endpointsUrl(), 'endpoints', { ...filters });
-}
-
-/**
- * One list call that also says whether Keystone truncated the answer at its list_limit.
- *
- * @example
- *   const { items, truncated } = await listPage(identity, { service_id });
- */
-export function listPage(client: ServiceClient, filters: ListFilters = {}): Promise<ListPage<Endpoint>> {
-  checkInterface(filters.interface);
-  return listOnce<Endpoint>(client, endpointsUrl(), 'endpoints', { ...filters });
-}
-
-/**
- * Changes an endpoint (URL, interface, region, enabled).
- *
- * @example
- *   await update(identity, id, { url: 'http://127.0.0.1:9697' });
- */
-export async function update(client: ServiceClient, id: string, opts: UpdateOpts): Promise<Endpoint> {
-  requireObject(opts, 'endpoint');
-  checkInterface(opts.interface);
-  checkUrl(opts.url);
-  const { body } = await client.patch<{ endpoint: Endpoint }>(endpointUrl(id), { body: { endpoint: opts } });
-  return body.endpoint;
-}
-
-/**
- * Deletes an endpoint.
- *
- * @example
- *   await remove(identity, id);
- */
-export async function remove(client: ServiceClient, id: string): Promise<void> {
-  await client.delete(endpointUrl(id));
-}
+export const { create, get, list, listPage, update, remove } = resource<
+  Endpoint,
+  CreateOpts,
+  UpdateOpts,
+  ListFilters
+>({
+  ...KEYSTONE,
+  name: 'endpoint',
+  plural: 'endpoints',
+  collection: endpointsUrl(),
+  item: endpointUrl,
+  query(filters) {
+    checkInterface(filters?.interface);
+    return toQuery(filters);
+  },
+  checkCreate(body) {
+    requireString(body.service_id, 'endpoint.service_id');
+    requireString(body.interface, 'endpoint.interface');
+    checkInterface(body.interface);
+    requireString(body.url, 'endpoint.url');
+    checkUrl(body.url);
+  },
+  checkUpdate(body) {
+    checkInterface(body.interface);
+    checkUrl(body.url);
+  },
+});

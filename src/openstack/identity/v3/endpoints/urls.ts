@@ -4,7 +4,7 @@
  * @example
  *   identity.get(endpointUrl(id));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example endpointsUrl() // 'endpoints' */
 export function endpointsUrl(): string {
@@ -13,5 +13,5 @@ export function endpointsUrl(): string {
 
 /** @example endpointUrl('abc') // 'endpoints/abc' */
 export function endpointUrl(id: string): string {
-  return `endpoints/${segment(id, 'endpointId')}`;
+  return `endpoints/${idSegment(id, 'endpointId')}`;
 }

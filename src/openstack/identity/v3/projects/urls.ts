@@ -4,7 +4,7 @@
  * @example
  *   identity.get(projectUrl(id));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example projectsUrl() // 'projects' */
 export function projectsUrl(): string {
@@ -13,5 +13,5 @@ export function projectsUrl(): string {
 
 /** @example projectUrl('abc') // 'projects/abc' */
 export function projectUrl(id: string): string {
-  return `projects/${segment(id, 'projectId')}`;
+  return `projects/${idSegment(id, 'projectId')}`;
 }

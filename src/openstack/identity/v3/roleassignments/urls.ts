@@ -5,7 +5,7 @@
  *   identity.put(grantUrl({ roleId, userId, projectId }));
  */
 import { OsnetError } from '../../../../lib/errors.ts';
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** Who gets the role (a user or a group) on what (a project or a domain): exactly one of each. */
 export interface GrantTarget {
@@ -30,7 +30,7 @@ export function grantUrl(t: GrantTarget): string {
   const actor = oneOf(t, 'userId', 'groupId');
   const scopePart = scope === 'projectId' ? 'projects' : 'domains';
   const actorPart = actor === 'userId' ? 'users' : 'groups';
-  return `${scopePart}/${segment(t[scope], `grant.${scope}`)}/${actorPart}/${segment(t[actor], `grant.${actor}`)}/roles/${segment(t.roleId, 'grant.roleId')}`;
+  return `${scopePart}/${idSegment(t[scope], `grant.${scope}`)}/${actorPart}/${idSegment(t[actor], `grant.${actor}`)}/roles/${idSegment(t.roleId, 'grant.roleId')}`;
 }
 
 function oneOf<K extends keyof GrantTarget>(t: GrantTarget, a: K, b: K): K {

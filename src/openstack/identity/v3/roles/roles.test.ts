@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError, NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as roles from './index.ts';
 
 describe('identity v3 roles (lab)', () => {

@@ -4,7 +4,7 @@
  * @example
  *   identity.get(roleUrl(id));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example rolesUrl() // 'roles' */
 export function rolesUrl(): string {
@@ -13,5 +13,5 @@ export function rolesUrl(): string {
 
 /** @example roleUrl('abc') // 'roles/abc' */
 export function roleUrl(id: string): string {
-  return `roles/${segment(id, 'roleId')}`;
+  return `roles/${idSegment(id, 'roleId')}`;
 }

@@ -4,7 +4,7 @@
  * @example
  *   identity.get(serviceUrl(id));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example servicesUrl() // 'services' */
 export function servicesUrl(): string {
@@ -13,5 +13,5 @@ export function servicesUrl(): string {
 
 /** @example serviceUrl('abc') // 'services/abc' */
 export function serviceUrl(id: string): string {
-  return `services/${segment(id, 'serviceId')}`;
+  return `services/${idSegment(id, 'serviceId')}`;
 }

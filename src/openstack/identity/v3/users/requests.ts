@@ -4,10 +4,12 @@
  * @example
  *   const u = await users.create(identity, { name: 'alice', domain_id: 'default', password: secret });
  */
-import { registerSecret } from '../../../../lib/redact.ts';
+
 import { paginate } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { type ListPage, listOnce, requireObject, requireString } from '../common.ts';
+import { resource } from '../../../resource/resource.ts';
+import { requireString } from '../../../resource/validate.ts';
+import { KEYSTONE } from '../common.ts';
 import type { Project } from '../projects/results.ts';
 import type { User } from './results.ts';
 import { userProjectsUrl, usersUrl, userUrl } from './urls.ts';
@@ -45,72 +47,26 @@ export interface UpdateOpts {
 }
 
 /**
- * Creates a user.
+ * create (a name is required; the password is registered as a secret first), get, list, listPage (with
+ * `truncated`), update (PATCH), remove.
  *
  * @example
- *   const u = await create(identity, { name: 'alice', domain_id: 'default', password: 'pw' });
+ *   const u = await create(identity, { name: 'alice', domain_id: 'default', password: secret });
  */
-export async function create(client: ServiceClient, opts: CreateOpts): Promise<User> {
-  requireObject(opts, 'user');
-  requireString(opts.name, 'user.name');
-  registerSecret(opts.password);
-  const { body } = await client.post<{ user: User }>(usersUrl(), { body: { user: opts } });
-  return body.user;
-}
-
-/**
- * One user by id.
- *
- * @example
- *   const u = await get(identity, id);
- */
-export async function get(client: ServiceClient, id: string): Promise<User> {
-  const { body } = await client.get<{ user: User }>(userUrl(id));
-  return body.user;
-}
-
-/**
- * Users matching the filters, as an async iterator.
- *
- * @example
- *   for await (const u of list(identity, { name: 'alice', domain_id: 'default' })) console.log(u.id);
- */
-export function list(client: ServiceClient, filters: ListFilters = {}): AsyncGenerator<User> {
-  return paginate<User>(client, usersUrl(), 'users', { ...filters });
-}
-
-/**
- * One list call that also says whether Keystone truncated the answer.
- *
- * @example
- *   const { items, truncated } = await listPage(identity, { domain_id: 'default' });
- */
-export function listPage(client: ServiceClient, filters: ListFilters = {}): Promise<ListPage<User>> {
-  return listOnce<User>(client, usersUrl(), 'users', { ...filters });
-}
-
-/**
- * Changes a user (an admin can set a new password here without the old one).
- *
- * @example
- *   await update(identity, id, { enabled: false });
- */
-export async function update(client: ServiceClient, id: string, opts: UpdateOpts): Promise<User> {
-  requireObject(opts, 'user');
-  registerSecret(opts.password);
-  const { body } = await client.patch<{ user: User }>(userUrl(id), { body: { user: opts } });
-  return body.user;
-}
-
-/**
- * Deletes a user (its role assignments and application credentials go with it).
- *
- * @example
- *   await remove(identity, id);
- */
-export async function remove(client: ServiceClient, id: string): Promise<void> {
-  await client.delete(userUrl(id));
-}
+export const { create, get, list, listPage, update, remove } = resource<
+  User,
+  CreateOpts,
+  UpdateOpts,
+  ListFilters
+>({
+  ...KEYSTONE,
+  name: 'user',
+  plural: 'users',
+  collection: usersUrl(),
+  item: userUrl,
+  checkCreate: (body, path) => requireString(body, 'name', path),
+  secrets: ['password'],
+});
 
 /**
  * The projects a user has a role on.

@@ -4,7 +4,7 @@
  * @example
  *   identity.get(userUrl(id));
  */
-import { segment } from '../common.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** @example usersUrl() // 'users' */
 export function usersUrl(): string {
@@ -13,7 +13,7 @@ export function usersUrl(): string {
 
 /** @example userUrl('abc') // 'users/abc' */
 export function userUrl(id: string): string {
-  return `users/${segment(id, 'userId')}`;
+  return `users/${idSegment(id, 'userId')}`;
 }
 
 /** @example userProjectsUrl('abc') // 'users/abc/projects' */

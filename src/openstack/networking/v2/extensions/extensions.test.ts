@@ -1,10 +1,10 @@
 // Integration: real Neutron in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
 import * as extensions from './index.ts';
 
 const lab = labFixture(['lab-demo'], 'network');

@@ -5,19 +5,23 @@
  *   const missing = await missingExtensions(net, ['binding', 'standard-attr-tag']);
  */
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { getOne, listAll } from '../shared/crud.ts';
+import { resource } from '../../../resource/resource.ts';
 import type { Extension } from './results.ts';
 import { EXTENSIONS, extensionURL } from './urls.ts';
 
-/** All extensions. @example for await (const e of list(net)) console.log(e.alias) */
-export function list(client: ServiceClient): AsyncGenerator<Extension, void, undefined> {
-  return listAll<Extension, undefined>(client, EXTENSIONS, 'extensions', undefined);
-}
-
-/** One extension by alias (NotFoundError when absent). @example await get(net, 'binding') */
-export function get(client: ServiceClient, alias: string): Promise<Extension> {
-  return getOne<Extension>(client, extensionURL(alias), 'extension');
-}
+/**
+ * list (all extensions), get (one by alias; NotFoundError when absent).
+ *
+ * @example
+ *   for await (const e of list(net)) console.log(e.alias);
+ */
+export const { list, get } = resource<Extension, never, never, undefined>({
+  badInput: 'throws',
+  name: 'extension',
+  plural: 'extensions',
+  collection: EXTENSIONS,
+  item: extensionURL,
+});
 
 /** The aliases of `wanted` this Neutron lacks, in order (one list call). @example await missingExtensions(net, ['trunk']) */
 export async function missingExtensions(client: ServiceClient, wanted: readonly string[]): Promise<string[]> {

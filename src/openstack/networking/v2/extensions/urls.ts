@@ -4,12 +4,12 @@
  * @example
  *   extensionURL('binding') // 'extensions/binding'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(EXTENSIONS) */
 export const EXTENSIONS = 'extensions';
 
 /** The path, relative to the Neutron endpoint. @example extensionURL(alias) */
 export function extensionURL(alias: string): string {
-  return `${EXTENSIONS}/${requireId(alias, 'extension alias')}`;
+  return `${EXTENSIONS}/${idSegment(alias, 'extension alias')}`;
 }

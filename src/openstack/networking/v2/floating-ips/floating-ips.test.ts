@@ -1,15 +1,15 @@
 // Integration: real Neutron (ML2/OVN L3) in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { countingClient, runTag } from '../../../../testing/openstack/counting-client.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as ports from '../ports/index.ts';
 import * as routers from '../routers/index.ts';
-import { countingClient, runTag } from '../shared/testing.ts';
 import * as subnets from '../subnets/index.ts';
 import * as tags from '../tags/index.ts';
 import * as floatingIps from './index.ts';

@@ -6,10 +6,13 @@
  *   const fip = await create(net, { floating_network_id: extNet });
  *   await associate(net, fip.id, portId);
  */
+
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
-import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
-import { requireObject, requireString } from '../shared/validate.ts';
+import { resource } from '../../../resource/resource.ts';
+import type { UpdateOptions } from '../../../resource/types.ts';
+import { requireString } from '../../../resource/validate.ts';
+import { NEUTRON } from '../shared/neutron.ts';
+import type { CommonListOpts } from '../shared/types.ts';
 import type { FloatingIp } from './results.ts';
 import { FLOATING_IPS, floatingIpURL } from './urls.ts';
 
@@ -43,34 +46,25 @@ export interface ListFloatingIpsOpts extends Omit<CommonListOpts<FloatingIp>, 'n
   status?: string | undefined;
 }
 
-/** Allocates a floating IP. @example await create(net, { floating_network_id }) */
-export function create(client: ServiceClient, opts: CreateFloatingIpOpts): Promise<FloatingIp> {
-  requireString(requireObject(opts, 'floatingip'), 'floating_network_id', 'floatingip');
-  return createOne<FloatingIp>(client, FLOATING_IPS, 'floatingip', opts);
-}
-
-/** One floating IP by id. @example await get(net, id) */
-export function get(client: ServiceClient, id: string): Promise<FloatingIp> {
-  return getOne<FloatingIp>(client, floatingIpURL(id), 'floatingip');
-}
-
-/** Floating IPs matching the filters, paged lazily. @example for await (const f of list(net, { port_id })) {} */
-export function list<F extends ListFloatingIpsOpts | undefined = undefined>(
-  client: ServiceClient,
-  filters?: F,
-): AsyncGenerator<Listed<FloatingIp, F>, void, undefined> {
-  return listAll<FloatingIp, F>(client, FLOATING_IPS, 'floatingips', filters as F);
-}
-
-/** Changes a floating IP; `ifMatch` makes it conditional. @example await update(net, id, { description: 'x' }) */
-export function update(
-  client: ServiceClient,
-  id: string,
-  opts: UpdateFloatingIpOpts,
-  options: UpdateOptions = {},
-): Promise<FloatingIp> {
-  return updateOne<FloatingIp>(client, floatingIpURL(id), 'floatingip', opts, options);
-}
+/**
+ * create (floating_network_id is required), get, list, update (`ifMatch`), remove, removeIfExists.
+ *
+ * @example
+ *   const fip = await create(net, { floating_network_id: extNet });
+ */
+export const { create, get, list, update, remove, removeIfExists } = resource<
+  FloatingIp,
+  CreateFloatingIpOpts,
+  UpdateFloatingIpOpts,
+  ListFloatingIpsOpts
+>({
+  ...NEUTRON,
+  name: 'floatingip',
+  plural: 'floatingips',
+  collection: FLOATING_IPS,
+  item: floatingIpURL,
+  checkCreate: (body, path) => requireString(body, 'floating_network_id', path),
+});
 
 /** Maps the floating IP to a port (its router must reach the port's subnet). @example await associate(net, id, portId) */
 export function associate(
@@ -90,14 +84,4 @@ export function disassociate(
   options: UpdateOptions = {},
 ): Promise<FloatingIp> {
   return update(client, id, { port_id: null }, options);
-}
-
-/** Releases a floating IP. @example await remove(net, id) */
-export function remove(client: ServiceClient, id: string): Promise<void> {
-  return removeOne(client, floatingIpURL(id));
-}
-
-/** Releases a floating IP; false when it was already gone. @example await removeIfExists(net, id) */
-export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  return removeOneIfExists(client, floatingIpURL(id));
 }

@@ -4,12 +4,12 @@
  * @example
  *   networkURL(id) // 'networks/<id>'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(NETWORKS) */
 export const NETWORKS = 'networks';
 
 /** The path, relative to the Neutron endpoint. @example networkURL(id) */
 export function networkURL(id: string): string {
-  return `${NETWORKS}/${requireId(id, 'network id')}`;
+  return `${NETWORKS}/${idSegment(id, 'network id')}`;
 }

@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { after, before, test } from 'node:test';
+import { countingClient, runTag } from '../../../../testing/openstack/counting-client.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import { ForbiddenError, NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as securityGroups from '../security-groups/index.ts';
-import { countingClient, runTag } from '../shared/testing.ts';
 import * as subnets from '../subnets/index.ts';
 import * as ports from './index.ts';
 

@@ -6,19 +6,12 @@
  *   const port = await create(net, { network_id, 'binding:host_id': host, device_owner: 'compute:osnet' });
  *   const bulk = await createMany(net, [{ network_id }, { network_id }]); // one POST
  */
-import type { ServiceClient } from '../../../client/service-client.ts';
-import {
-  createOne,
-  getOne,
-  listAll,
-  createMany as postMany,
-  removeOne,
-  removeOneIfExists,
-  updateOne,
-} from '../shared/crud.ts';
-import type { FixedIpFilter } from '../shared/query.ts';
-import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
-import { requireObject, requireString } from '../shared/validate.ts';
+
+import type { FixedIpFilter } from '../../../resource/query.ts';
+import { resource } from '../../../resource/resource.ts';
+import { requireString } from '../../../resource/validate.ts';
+import { NEUTRON } from '../shared/neutron.ts';
+import type { CommonListOpts } from '../shared/types.ts';
 import type { JsonValue, Port, VnicType } from './results.ts';
 import { PORTS, portURL } from './urls.ts';
 
@@ -68,61 +61,24 @@ export interface ListPortsOpts extends CommonListOpts<Port> {
   fixed_ips?: readonly FixedIpFilter[] | undefined;
 }
 
-function checkCreate(opts: CreatePortOpts, path: string): void {
-  requireString(requireObject(opts, path) as Record<string, unknown>, 'network_id', path);
-}
-
-/** Creates one port. @example const p = await create(net, { network_id: netId, name: 't' }); */
-export function create(client: ServiceClient, opts: CreatePortOpts): Promise<Port> {
-  checkCreate(opts, 'port');
-  return createOne<Port>(client, PORTS, 'port', opts);
-}
-
 /**
- * Creates all ports in one POST (Neutron's bulk create: all are created or none).
+ * create, createMany (one POST: all are created or none), get, list (paged lazily), update (`ifMatch`
+ * makes it conditional on the revision), remove, removeIfExists.
  *
  * @example
- *   const ports = await createMany(net, Array.from({ length: 5 }, () => ({ network_id })));
+ *   const p = await create(net, { network_id: netId, name: 't' });
+ *   for await (const x of list(net, { device_id: podId, fields: ['id', 'status'] })) console.log(x.status);
  */
-export function createMany(client: ServiceClient, opts: readonly CreatePortOpts[]): Promise<Port[]> {
-  if (Array.isArray(opts)) for (const [i, o] of opts.entries()) checkCreate(o, `ports[${i}]`);
-  return postMany<Port>(client, PORTS, 'ports', opts);
-}
-
-/** One port by id (NotFoundError when it does not exist or is not visible). @example await get(net, id) */
-export function get(client: ServiceClient, id: string): Promise<Port> {
-  return getOne<Port>(client, portURL(id), 'port');
-}
-
-/**
- * Ports matching the filters, paged lazily.
- *
- * @example
- *   for await (const p of list(net, { device_id: podId, fields: ['id', 'status'] })) console.log(p.status);
- */
-export function list<F extends ListPortsOpts | undefined = undefined>(
-  client: ServiceClient,
-  filters?: F,
-): AsyncGenerator<Listed<Port, F>, void, undefined> {
-  return listAll<Port, F>(client, PORTS, 'ports', filters as F);
-}
-
-/** Changes a port; `ifMatch` makes it conditional on the revision. @example await update(net, id, { name: 'b' }, { ifMatch: 3 }) */
-export function update(
-  client: ServiceClient,
-  id: string,
-  opts: UpdatePortOpts,
-  options: UpdateOptions = {},
-): Promise<Port> {
-  return updateOne<Port>(client, portURL(id), 'port', opts, options);
-}
-
-/** Deletes a port; NotFoundError when it is already gone. @example await remove(net, id) */
-export function remove(client: ServiceClient, id: string): Promise<void> {
-  return removeOne(client, portURL(id));
-}
-
-/** Deletes a port; false when it was already gone. @example if (!(await removeIfExists(net, id))) log('gone') */
-export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  return removeOneIfExists(client, portURL(id));
-}
+export const { create, createMany, get, list, update, remove, removeIfExists } = resource<
+  Port,
+  CreatePortOpts,
+  UpdatePortOpts,
+  ListPortsOpts
+>({
+  ...NEUTRON,
+  name: 'port',
+  plural: 'ports',
+  collection: PORTS,
+  item: portURL,
+  checkCreate: (body, path) => requireString(body, 'network_id', path),
+});

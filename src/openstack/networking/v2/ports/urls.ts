@@ -4,7 +4,7 @@
  * @example
  *   portURL(id) // 'ports/<id>'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(PORTS) */
 export const PORTS = 'ports';
@@ -16,5 +16,5 @@ export function portsURL(): string {
 
 /** The path, relative to the Neutron endpoint. @example portURL(id) */
 export function portURL(id: string): string {
-  return `${PORTS}/${requireId(id, 'port id')}`;
+  return `${PORTS}/${idSegment(id, 'port id')}`;
 }

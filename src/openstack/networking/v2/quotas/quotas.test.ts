@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
 import type { Cloud } from '../../../client/cloud.ts';
 import { ForbiddenError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
 import * as quotas from './index.ts';
 
 const scratch = randomBytes(16).toString('hex');

@@ -4,14 +4,14 @@
  * @example
  *   quotaDetailsURL(projectId) // 'quotas/<project>/details.json'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(QUOTAS) */
 export const QUOTAS = 'quotas';
 
 /** The path, relative to the Neutron endpoint. @example quotaURL(projectId) */
 export function quotaURL(projectId: string): string {
-  return `${QUOTAS}/${requireId(projectId, 'project id')}`;
+  return `${QUOTAS}/${idSegment(projectId, 'project id')}`;
 }
 
 /** The `quotas/{project}/details` call (used, limit, reserved per resource). */

@@ -4,12 +4,12 @@
  * @example
  *   rbacPolicyURL(id) // 'rbac-policies/<id>'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(RBAC_POLICIES) */
 export const RBAC_POLICIES = 'rbac-policies';
 
 /** The path, relative to the Neutron endpoint. @example rbacPolicyURL(id) */
 export function rbacPolicyURL(id: string): string {
-  return `${RBAC_POLICIES}/${requireId(id, 'RBAC policy id')}`;
+  return `${RBAC_POLICIES}/${idSegment(id, 'RBAC policy id')}`;
 }

@@ -10,9 +10,11 @@
 import { OsnetError } from '../../../../lib/errors.ts';
 import { PreconditionFailedError } from '../../../client/errors.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
-import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
-import { requireObject } from '../shared/validate.ts';
+import { resource } from '../../../resource/resource.ts';
+import type { UpdateOptions } from '../../../resource/types.ts';
+import { requireObject } from '../../../resource/validate.ts';
+import { NEUTRON } from '../shared/neutron.ts';
+import type { CommonListOpts } from '../shared/types.ts';
 import type { Route, Router, RouterInterface } from './results.ts';
 import { ROUTERS, routerActionURL, routerURL } from './urls.ts';
 
@@ -58,43 +60,24 @@ export interface ListRoutersOpts extends CommonListOpts<Router> {
 /** Which thing to attach: a subnet (the router takes its gateway address) or an existing port. */
 export type InterfaceOpts = { subnet_id: string; port_id?: never } | { port_id: string; subnet_id?: never };
 
-/** Creates a router. @example await create(net, { name: 't-r' }) */
-export function create(client: ServiceClient, opts: CreateRouterOpts = {}): Promise<Router> {
-  return createOne<Router>(client, ROUTERS, 'router', opts);
-}
-
-/** One router by id. @example await get(net, id) */
-export function get(client: ServiceClient, id: string): Promise<Router> {
-  return getOne<Router>(client, routerURL(id), 'router');
-}
-
-/** Routers matching the filters, paged lazily. @example for await (const r of list(net, { tags: ['x'] })) {} */
-export function list<F extends ListRoutersOpts | undefined = undefined>(
-  client: ServiceClient,
-  filters?: F,
-): AsyncGenerator<Listed<Router, F>, void, undefined> {
-  return listAll<Router, F>(client, ROUTERS, 'routers', filters as F);
-}
-
-/** Changes a router; `ifMatch` makes it conditional. @example await update(net, id, { routes: [] }, { ifMatch: 4 }) */
-export function update(
-  client: ServiceClient,
-  id: string,
-  opts: UpdateRouterOpts,
-  options: UpdateOptions = {},
-): Promise<Router> {
-  return updateOne<Router>(client, routerURL(id), 'router', opts, options);
-}
-
-/** Deletes a router (its interfaces first, or Neutron answers 409). @example await remove(net, id) */
-export function remove(client: ServiceClient, id: string): Promise<void> {
-  return removeOne(client, routerURL(id));
-}
-
-/** Deletes a router; false when it was already gone. @example await removeIfExists(net, id) */
-export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  return removeOneIfExists(client, routerURL(id));
-}
+/**
+ * create, get, list, update (`ifMatch`: see the lab notes in docs/openstack-client.md), remove, removeIfExists.
+ *
+ * @example
+ *   const r = await create(net, { name: 'edge', external_gateway_info: { network_id: ext } });
+ */
+export const { create, get, list, update, remove, removeIfExists } = resource<
+  Router,
+  CreateRouterOpts,
+  UpdateRouterOpts,
+  ListRoutersOpts
+>({
+  ...NEUTRON,
+  name: 'router',
+  plural: 'routers',
+  collection: ROUTERS,
+  item: routerURL,
+});
 
 function interfaceBody(opts: InterfaceOpts): InterfaceOpts {
   const body = requireObject(opts, 'interface');

@@ -4,7 +4,7 @@
  * @example
  *   routerActionURL(id, 'add_router_interface') // 'routers/<id>/add_router_interface'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(ROUTERS) */
 export const ROUTERS = 'routers';
@@ -13,7 +13,7 @@ export type RouterAction = 'add_router_interface' | 'remove_router_interface';
 
 /** The path, relative to the Neutron endpoint. @example routerURL(id) */
 export function routerURL(id: string): string {
-  return `${ROUTERS}/${requireId(id, 'router id')}`;
+  return `${ROUTERS}/${idSegment(id, 'router id')}`;
 }
 
 /** The path, relative to the Neutron endpoint. @example routerActionURL(id, action) */

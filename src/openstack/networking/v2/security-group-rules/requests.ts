@@ -5,17 +5,9 @@
  * @example
  *   await create(net, { security_group_id: sg.id, direction: 'ingress', protocol: 'tcp', port_range_min: 22, port_range_max: 22 });
  */
-import type { ServiceClient } from '../../../client/service-client.ts';
-import {
-  createOne,
-  getOne,
-  listAll,
-  createMany as postMany,
-  removeOne,
-  removeOneIfExists,
-} from '../shared/crud.ts';
-import type { CommonListOpts, Listed } from '../shared/types.ts';
-import { requireObject, requireOneOf, requireString } from '../shared/validate.ts';
+import { resource } from '../../../resource/resource.ts';
+import { requireOneOf, requireString } from '../../../resource/validate.ts';
+import type { CommonListOpts } from '../shared/types.ts';
 import type { Direction, EtherType, SecurityGroupRule } from './results.ts';
 import { SECURITY_GROUP_RULES, securityGroupRuleURL } from './urls.ts';
 
@@ -52,47 +44,26 @@ export interface ListSecurityGroupRulesOpts
   remote_group_id?: string | undefined;
 }
 
-function check(opts: CreateSecurityGroupRuleOpts, path: string): void {
-  const body = requireObject(opts, path);
-  requireString(body, 'security_group_id', path);
-  requireOneOf(body, 'direction', ['ingress', 'egress'], path);
-  requireOneOf(body, 'ethertype', ['IPv4', 'IPv6'], path, false);
-}
-
-/** Creates a rule. @example await create(net, { security_group_id, direction: 'egress' }) */
-export function create(client: ServiceClient, opts: CreateSecurityGroupRuleOpts): Promise<SecurityGroupRule> {
-  check(opts, 'security_group_rule');
-  return createOne<SecurityGroupRule>(client, SECURITY_GROUP_RULES, 'security_group_rule', opts);
-}
-
-/** Creates several rules in one POST (all or none). @example await createMany(net, [r1, r2]) */
-export function createMany(
-  client: ServiceClient,
-  opts: readonly CreateSecurityGroupRuleOpts[],
-): Promise<SecurityGroupRule[]> {
-  if (Array.isArray(opts)) for (const [i, o] of opts.entries()) check(o, `security_group_rules[${i}]`);
-  return postMany<SecurityGroupRule>(client, SECURITY_GROUP_RULES, 'security_group_rules', opts);
-}
-
-/** One rule by id. @example await get(net, id) */
-export function get(client: ServiceClient, id: string): Promise<SecurityGroupRule> {
-  return getOne<SecurityGroupRule>(client, securityGroupRuleURL(id), 'security_group_rule');
-}
-
-/** Rules matching the filters, paged lazily. @example for await (const r of list(net, { security_group_id })) {} */
-export function list<F extends ListSecurityGroupRulesOpts | undefined = undefined>(
-  client: ServiceClient,
-  filters?: F,
-): AsyncGenerator<Listed<SecurityGroupRule, F>, void, undefined> {
-  return listAll<SecurityGroupRule, F>(client, SECURITY_GROUP_RULES, 'security_group_rules', filters as F);
-}
-
-/** Deletes a rule. @example await remove(net, id) */
-export function remove(client: ServiceClient, id: string): Promise<void> {
-  return removeOne(client, securityGroupRuleURL(id));
-}
-
-/** Deletes a rule; false when it was already gone. @example await removeIfExists(net, id) */
-export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  return removeOneIfExists(client, securityGroupRuleURL(id));
-}
+/**
+ * create, createMany (one POST: all or none), get, list, remove, removeIfExists; rules have no update.
+ *
+ * @example
+ *   await createMany(net, [{ security_group_id: sg, direction: 'ingress', protocol: 'tcp' }]);
+ */
+export const { create, createMany, get, list, remove, removeIfExists } = resource<
+  SecurityGroupRule,
+  CreateSecurityGroupRuleOpts,
+  never,
+  ListSecurityGroupRulesOpts
+>({
+  badInput: 'throws',
+  name: 'security_group_rule',
+  plural: 'security_group_rules',
+  collection: SECURITY_GROUP_RULES,
+  item: securityGroupRuleURL,
+  checkCreate(body, path) {
+    requireString(body, 'security_group_id', path);
+    requireOneOf(body, 'direction', ['ingress', 'egress'], path);
+    requireOneOf(body, 'ethertype', ['IPv4', 'IPv6'], path, false);
+  },
+});

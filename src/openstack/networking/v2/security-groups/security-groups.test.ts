@@ -1,13 +1,13 @@
 // Integration: real Neutron in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { countingClient, runTag } from '../../../../testing/openstack/counting-client.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import { NotFoundError, PreconditionFailedError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as rules from '../security-group-rules/index.ts';
-import { countingClient, runTag } from '../shared/testing.ts';
 import * as tags from '../tags/index.ts';
 import * as securityGroups from './index.ts';
 

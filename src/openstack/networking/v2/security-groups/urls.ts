@@ -4,12 +4,12 @@
  * @example
  *   securityGroupURL(id) // 'security-groups/<id>'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(SECURITY_GROUPS) */
 export const SECURITY_GROUPS = 'security-groups';
 
 /** The path, relative to the Neutron endpoint. @example securityGroupURL(id) */
 export function securityGroupURL(id: string): string {
-  return `${SECURITY_GROUPS}/${requireId(id, 'security group id')}`;
+  return `${SECURITY_GROUPS}/${idSegment(id, 'security group id')}`;
 }

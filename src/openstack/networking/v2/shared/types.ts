@@ -19,19 +19,9 @@ export interface StandardAttrs {
   tags: string[];
 }
 
-/**
- * Options of every `update`: `ifMatch` sends `If-Match: revision_number=N`, so the update fails with
- * PreconditionFailedError (412) when someone changed the resource since revision N.
- *
- * @example
- *   await ports.update(net, id, { name: 'x' }, { ifMatch: port.revision_number });
- */
-export interface UpdateOptions {
-  ifMatch?: number | undefined;
-}
+export type { Listed, SortDir, UpdateOptions } from '../../../resource/types.ts';
 
-/** Sort direction of a list (`sort_dir`). */
-export type SortDir = 'asc' | 'desc';
+import type { SortDir, TagFilters } from '../../../resource/types.ts';
 
 /**
  * Filters and paging every Neutron list accepts. All of them go to the query string:
@@ -40,20 +30,12 @@ export type SortDir = 'asc' | 'desc';
  * @example
  *   const f: CommonListOpts<Port> = { tags: ['a', 'b'], limit: 50, fields: ['id', 'name'] };
  */
-export interface CommonListOpts<T> {
+export interface CommonListOpts<T> extends TagFilters {
   ids?: readonly string[] | undefined;
   names?: readonly string[] | undefined;
   description?: string | undefined;
   project_id?: string | undefined;
   revision_number?: number | undefined;
-  /** Resources carrying all of these tags. */
-  tags?: readonly string[] | undefined;
-  /** Resources carrying any of these tags. */
-  'tags-any'?: readonly string[] | undefined;
-  /** Resources not carrying all of these tags. */
-  'not-tags'?: readonly string[] | undefined;
-  /** Resources carrying none of these tags. */
-  'not-tags-any'?: readonly string[] | undefined;
   /** Only these attributes come back; narrows the item type to `Pick<T, field>`. */
   fields?: readonly (keyof T & string)[] | undefined;
   sort_key?: (keyof T & string) | undefined;
@@ -64,16 +46,3 @@ export interface CommonListOpts<T> {
   /** Start after this id (Neutron's marker). */
   marker?: string | undefined;
 }
-
-/**
- * The item type a list yields: the whole resource, or only the asked `fields`.
- *
- * @example
- *   type P = Listed<Port, { fields: ['id'] }>; // Pick<Port, 'id'>
- */
-export type Listed<T, F> = F extends { fields: readonly (infer K)[] }
-  ? Pick<T, K & keyof T>
-  : F extends { fields?: readonly (infer K)[] | undefined }
-    ? // fields that may or may not be given: only what every answer has is safe
-      Pick<T, K & keyof T> & Partial<T>
-    : T;

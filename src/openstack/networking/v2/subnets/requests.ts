@@ -4,10 +4,10 @@
  * @example
  *   const s = await create(net, { network_id, cidr: '10.0.0.0/24', ip_version: 4 });
  */
-import type { ServiceClient } from '../../../client/service-client.ts';
-import { createOne, getOne, listAll, removeOne, removeOneIfExists, updateOne } from '../shared/crud.ts';
-import type { CommonListOpts, Listed, UpdateOptions } from '../shared/types.ts';
-import { requireObject, requireOneOf, requireString } from '../shared/validate.ts';
+import { resource } from '../../../resource/resource.ts';
+import { requireOneOf, requireString } from '../../../resource/validate.ts';
+import { NEUTRON } from '../shared/neutron.ts';
+import type { CommonListOpts } from '../shared/types.ts';
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from './results.ts';
 import { SUBNETS, subnetURL } from './urls.ts';
 
@@ -53,44 +53,28 @@ export interface ListSubnetsOpts extends CommonListOpts<Subnet> {
   ipv6_address_mode?: Ipv6Mode | undefined;
 }
 
-/** Creates a subnet. @example await create(net, { network_id, cidr: '10.1.0.0/24', ip_version: 4 }) */
-export function create(client: ServiceClient, opts: CreateSubnetOpts): Promise<Subnet> {
-  const body = requireObject(opts, 'subnet');
-  requireString(body, 'network_id', 'subnet');
-  requireOneOf(body, 'ip_version', [4, 6], 'subnet');
-  if (body.subnetpool_id === undefined && !body.use_default_subnetpool) requireString(body, 'cidr', 'subnet');
-  return createOne<Subnet>(client, SUBNETS, 'subnet', opts);
-}
-
-/** One subnet by id. @example await get(net, id) */
-export function get(client: ServiceClient, id: string): Promise<Subnet> {
-  return getOne<Subnet>(client, subnetURL(id), 'subnet');
-}
-
-/** Subnets matching the filters, paged lazily. @example for await (const s of list(net, { network_id })) {} */
-export function list<F extends ListSubnetsOpts | undefined = undefined>(
-  client: ServiceClient,
-  filters?: F,
-): AsyncGenerator<Listed<Subnet, F>, void, undefined> {
-  return listAll<Subnet, F>(client, SUBNETS, 'subnets', filters as F);
-}
-
-/** Changes a subnet; `ifMatch` makes it conditional. @example await update(net, id, { name: 'b' }, { ifMatch: 1 }) */
-export function update(
-  client: ServiceClient,
-  id: string,
-  opts: UpdateSubnetOpts,
-  options: UpdateOptions = {},
-): Promise<Subnet> {
-  return updateOne<Subnet>(client, subnetURL(id), 'subnet', opts, options);
-}
-
-/** Deletes a subnet. @example await remove(net, id) */
-export function remove(client: ServiceClient, id: string): Promise<void> {
-  return removeOne(client, subnetURL(id));
-}
-
-/** Deletes a subnet; false when it was already gone. @example await removeIfExists(net, id) */
-export function removeIfExists(client: ServiceClient, id: string): Promise<boolean> {
-  return removeOneIfExists(client, subnetURL(id));
-}
+/**
+ * create (network_id, ip_version and a cidr or subnet pool are checked first), get, list (paged lazily),
+ * update (`ifMatch`: conditional on the revision), remove, removeIfExists.
+ *
+ * @example
+ *   const s = await create(net, { network_id, cidr: '10.1.0.0/24', ip_version: 4 });
+ */
+export const { create, get, list, update, remove, removeIfExists } = resource<
+  Subnet,
+  CreateSubnetOpts,
+  UpdateSubnetOpts,
+  ListSubnetsOpts
+>({
+  ...NEUTRON,
+  name: 'subnet',
+  plural: 'subnets',
+  collection: SUBNETS,
+  item: subnetURL,
+  checkCreate(body, path) {
+    requireString(body, 'network_id', path);
+    requireOneOf(body, 'ip_version', [4, 6], path);
+    // a CIDR is needed unless Neutron allocates one from a subnet pool
+    if (body.subnetpool_id === undefined && !body.use_default_subnetpool) requireString(body, 'cidr', path);
+  },
+});

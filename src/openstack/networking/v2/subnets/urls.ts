@@ -4,12 +4,12 @@
  * @example
  *   subnetURL(id) // 'subnets/<id>'
  */
-import { requireId } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
 
 /** The collection path. @example client.get(SUBNETS) */
 export const SUBNETS = 'subnets';
 
 /** The path, relative to the Neutron endpoint. @example subnetURL(id) */
 export function subnetURL(id: string): string {
-  return `${SUBNETS}/${requireId(id, 'subnet id')}`;
+  return `${SUBNETS}/${idSegment(id, 'subnet id')}`;
 }

@@ -9,7 +9,7 @@
 import { OsnetError } from '../../../../lib/errors.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { requireTag } from '../shared/validate.ts';
+import { requireTag } from '../../../resource/validate.ts';
 import { type TaggableKind, tagsURL, tagURL } from './urls.ts';
 
 /** The resource's tags. @example const tags = await list(net, 'ports', id) */

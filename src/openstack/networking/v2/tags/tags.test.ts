@@ -2,14 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
+import { runTag } from '../../../../testing/openstack/counting-client.ts';
+import { labFixture } from '../../../../testing/openstack/fixture.ts';
+import { testName } from '../../../../testing/openstack/lab.ts';
 import { NotFoundError } from '../../../client/errors.ts';
 import { collect } from '../../../client/pagination.ts';
 import type { ServiceClient } from '../../../client/service-client.ts';
-import { labFixture } from '../../../testing/fixture.ts';
-import { testName } from '../../../testing/lab.ts';
 import * as networks from '../networks/index.ts';
 import * as ports from '../ports/index.ts';
-import { runTag } from '../shared/testing.ts';
 import * as tags from './index.ts';
 
 const lab = labFixture(['lab-demo', 'lab-demo2'], 'network');

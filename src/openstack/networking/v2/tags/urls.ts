@@ -5,7 +5,8 @@
  *   tagURL('ports', id, 'blue') // 'ports/<id>/tags/blue'
  */
 import { OsnetError } from '../../../../lib/errors.ts';
-import { requireId, requireTag } from '../shared/validate.ts';
+import { idSegment } from '../../../resource/ids.ts';
+import { requireTag } from '../../../resource/validate.ts';
 
 /** Collections whose resources take tags (standard-attr-tag). */
 export type TaggableKind =
@@ -48,7 +49,7 @@ export function tagsURL(kind: TaggableKind, id: string): string {
   }
   // QoS policies live under qos/policies in the API
   const base = kind === 'policies' ? 'qos/policies' : kind;
-  return `${base}/${requireId(id, `${kind} id`)}/tags`;
+  return `${base}/${idSegment(id, `${kind} id`)}/tags`;
 }
 
 /** The path, relative to the Neutron endpoint. @example tagURL(kind, id, tag) */

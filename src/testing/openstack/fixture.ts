@@ -11,8 +11,8 @@
  *   });
  *   after(() => lab.close());
  */
-import type { Cloud } from '../client/cloud.ts';
-import type { ServiceClient } from '../client/service-client.ts';
+import type { Cloud } from '../../openstack/client/cloud.ts';
+import type { ServiceClient } from '../../openstack/client/service-client.ts';
 import { Cleanup } from './cleanup.ts';
 import { type LabCloudName, labCloud } from './lab.ts';
 

@@ -2,7 +2,7 @@
 // (an expectation that no longer errors fails the type check), and the runtime test checks the query it sends.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Port } from '../ports/results.ts';
+import type { Port } from '../networking/v2/ports/results.ts';
 import { toQuery } from './query.ts';
 import type { Listed } from './types.ts';
 

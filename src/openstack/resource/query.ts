@@ -5,8 +5,8 @@
  *   toQuery({ ids: ['a', 'b'], tags: ['x', 'y'], fixed_ips: [{ ip_address: '10.0.0.5' }] }, 'filters')
  *   // { id: ['a', 'b'], tags: 'x,y', fixed_ips: ['ip_address=10.0.0.5'] }
  */
-import { OsnetError } from '../../../../lib/errors.ts';
-import type { QueryValue } from '../../../client/service-client.ts';
+import { OsnetError } from '../../lib/errors.ts';
+import type { QueryValue } from '../client/service-client.ts';
 import { requireTag } from './validate.ts';
 
 const TAG_KEYS = new Set(['tags', 'tags-any', 'not-tags', 'not-tags-any']);

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type Cloud, type OpenCloudOptions, openCloud } from '../client/cloud.ts';
+import { type Cloud, type OpenCloudOptions, openCloud } from '../../openstack/client/cloud.ts';
 
 const run = promisify(execFile);
 

@@ -1,12 +1,12 @@
 /**
  * Helpers for the Neutron integration tests (tests only): count the pages a list really fetched, and tag
- * what one run made. Undoing what a test made is src/openstack/testing/cleanup.ts.
+ * what one run made. Undoing what a test made is cleanup.ts beside this file.
  *
  * @example
  *   const { client, urls } = countingClient(net);
  *   const tag = runTag();
  */
-import type { ServiceClient } from '../../../client/service-client.ts';
+import type { ServiceClient } from '../../openstack/client/service-client.ts';
 
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 

@@ -1,21 +1,14 @@
 /**
  * Input checks done before anything is sent, so bad input fails with OSNET_ERR_VALIDATION naming the
- * field and nothing reaches Neutron half-formed.
+ * field and nothing reaches the service half-formed.
  *
  * @example
- *   const id = requireId(portId, 'port_id');
+ *   requireString(requireObject(opts, 'port'), 'network_id', 'port');
  */
-import { OsnetError } from '../../../../lib/errors.ts';
+import { OsnetError } from '../../lib/errors.ts';
 
 function invalid(field: string, message: string): OsnetError {
   return new OsnetError('OSNET_ERR_VALIDATION', `${field}: ${message}`, { field });
-}
-
-/** A non-empty id without '/' (ids go into URL paths), returned URL-encoded. */
-export function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(field, 'must be a non-empty string');
-  if (value.includes('/')) throw invalid(field, `must not contain "/" (got ${JSON.stringify(value)})`);
-  return encodeURIComponent(value);
 }
 
 /** The request body object, checked to be a plain object. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OsnetError } from '../../../../lib/errors.ts';
+import { OsnetError } from '../../lib/errors.ts';
 import { toQuery } from './query.ts';
 
 function rejects(fn: () => unknown, field: string): void {

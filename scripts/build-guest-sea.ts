@@ -2,12 +2,14 @@
  * Builds dist/bin/osnet-guest-sea: osnet-guest as a Node single-executable application, so a VM needs no
  * Node install. The esbuild bundle is turned into a CommonJS blob (SEA runs CommonJS main scripts), the
  * blob is produced with `node --experimental-sea-config`, and postject injects it into a copy of this
- * Node binary. Run: `node scripts/build-guest-sea.ts`.
+ * Node binary. Run: `node scripts/build-guest-sea.ts` (or `npm run build:sea`); it prints the file's size.
+ * Not part of scripts/build.ts: copying and patching a ~127 MB Node binary takes seconds, the bundles
+ * take a fraction of one.
  */
-import { execFileSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -45,12 +47,14 @@ try {
       useSnapshot: false,
     }),
   );
-  execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['--experimental-sea-config', seaConfig], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await mkdir(dirname(out), { recursive: true });
   await rm(out, { force: true });
   await copyFile(process.execPath, out);
   await chmod(out, 0o755);
-  execFileSync(
+  const inject = spawnSync(
     process.execPath,
     [
       join(root, 'node_modules', 'postject', 'dist', 'cli.js'),
@@ -60,9 +64,18 @@ try {
       '--sentinel-fuse',
       FUSE,
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
   );
+  // postject warns about every ELF note section it cannot name; those are harmless, anything else is shown.
+  const noise = /^warning: Can't find string offset for section name/;
+  const said = inject.stderr
+    .split('\n')
+    .filter((l) => l && !noise.test(l))
+    .join('\n');
+  if (said) process.stderr.write(`${said}\n`);
+  if (inject.status !== 0) throw new Error(`postject failed (${inject.status ?? inject.signal})`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }
-console.log(`built ${out} in ${Math.round(performance.now() - t0)} ms`);
+const mb = ((await stat(out)).size / 1024 / 1024).toFixed(1);
+console.log(`built ${relative(root, out)} (${mb} MiB) in ${Math.round(performance.now() - t0)} ms`);

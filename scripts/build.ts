@@ -1,8 +1,9 @@
 /**
  * Bundles each deployable with esbuild into dist/bin/<name> (one file, shebang, executable).
  * Entry points live in src/cmd/<name>.ts; a capability adds its executable by adding its entry here.
+ * The single executable of osnet-guest is a separate script (`npm run build:sea`): it takes seconds.
  */
-import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,6 +39,7 @@ await Promise.all(
     await chmod(outfile, 0o755);
   }),
 );
-console.log(
-  `built ${entries.map((e) => `dist/bin/${e}`).join(', ')} in ${Math.round(performance.now() - t0)} ms`,
+const sizes = await Promise.all(
+  entries.map(async (e) => `dist/bin/${e} (${Math.round((await stat(join(out, e))).size / 1024)} KiB)`),
 );
+console.log(`built ${sizes.join(', ')} in ${Math.round(performance.now() - t0)} ms`);

@@ -7,38 +7,28 @@
  *   osnet-guest apply --source config-drive
  *   osnet-guest watch
  */
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { isSea } from 'node:sea';
-import { promisify } from 'node:util';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { pino } from 'pino';
+import { type Command, Option } from 'commander';
+import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import { type AgentOptions, syncOnce } from '../guest/agent.ts';
 import { planFiles, simpleDiff, writePlan } from '../guest/apply/files.ts';
 import { renderFor } from '../guest/apply/index.ts';
 import { detectFormat } from '../guest/detect-format.ts';
+import '../guest/error-codes.ts';
 import { install, uninstall } from '../guest/install.ts';
 import { parse } from '../guest/model/parse.ts';
 import { parseMacMap, readSystemMacs, resolveNames } from '../guest/model/resolve-names.ts';
 import { FORMATS, type Format } from '../guest/render/types.ts';
 import { loadSource, SOURCES, type SourceKind, type SourceOptions } from '../guest/source/index.ts';
-import { Watcher } from '../guest/watch/watcher.ts';
-import { OsnetError, toOsnetError } from '../lib/errors.ts';
+import { addWatchSettings, runWatch, type WatchFlags } from '../guest/watch/service.ts';
+import { linkInfo } from '../host/ip.ts';
+import { OsnetError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 
-const VERSION = '0.1.0';
-const execFileP = promisify(execFile);
-
-function logger(): Logger {
-  return pino({ name: 'osnet-guest', level: process.env.OSNET_LOG_LEVEL ?? 'info' }, pino.destination(2));
-}
-
-function int(name: string) {
-  return (v: string): number => {
-    if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number of milliseconds`);
-    return Number(v);
-  };
-}
+const PROG = 'osnet-guest';
+const logger = () => cliLogger(PROG);
+const ms = (flag: string) => wholeNumber(flag, 'milliseconds');
 
 interface SourceFlags {
   source?: SourceKind;
@@ -95,7 +85,7 @@ function addSourceFlags(c: Command): Command {
     .option('--input <file>', 'read network_data.json from a file')
     .option('--b64 <base64>', 'network_data.json as a base64 argument (as the seed passes it)')
     .option('--metadata-url <url>', 'metadata service URL of network_data.json')
-    .option('--metadata-attempts <n>', 'metadata service attempts', int('--metadata-attempts'))
+    .option('--metadata-attempts <n>', 'metadata service attempts', ms('--metadata-attempts'))
     .option('--config-drive-dir <dir>', 'read the config drive from this directory instead of the device');
 }
 
@@ -123,11 +113,10 @@ function addTargetFlags(c: Command, rootDefault = '/'): Command {
 }
 
 export function program(): Command {
-  const cli = new Command('osnet-guest')
-    .description('Apply OpenStack network_data.json inside a VM and follow NIC hot-add/remove')
-    .version(VERSION)
-    .exitOverride()
-    .showHelpAfterError();
+  const cli = createProgram(
+    PROG,
+    'Apply OpenStack network_data.json inside a VM and follow NIC hot-add/remove',
+  );
 
   addTargetFlags(
     cli
@@ -137,7 +126,7 @@ export function program(): Command {
       .option('--dry-run', 'print the files and the diff against what is there; write nothing'),
     '',
   ).action(async (o: TargetFlags & { input: string; dryRun?: boolean }) => {
-    const log = logger();
+    const log = await logger();
     if (!o.root)
       throw new OsnetError('OSNET_ERR_VALIDATION', 'render needs --root DIR (files are written under it)', {
         field: '--root',
@@ -161,7 +150,7 @@ export function program(): Command {
   addApplyFlags(
     cli.command('apply').description('render, diff, write atomically and reconfigure only what changed'),
   ).action(async (o: SourceFlags & TargetFlags) => {
-    const log = logger();
+    const log = await logger();
     const r = await syncOnce(await agentOptions(o, log));
     process.stdout.write(
       `${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`,
@@ -170,7 +159,7 @@ export function program(): Command {
 
   addSourceFlags(cli.command('validate').description('validate network_data.json (parse only)')).action(
     async (o: SourceFlags) => {
-      const { raw, origin } = await loadSource(sourceOptions(o, logger()));
+      const { raw, origin } = await loadSource(sourceOptions(o, await logger()));
       const cfg = parse(raw);
       const summary = {
         valid: true,
@@ -183,26 +172,15 @@ export function program(): Command {
     },
   );
 
-  addApplyFlags(cli.command('watch').description('apply, then follow NIC add/remove (ip monitor)'))
-    .option('--debounce <ms>', 'coalesce events arriving within this time', int('--debounce'), 1000)
-    .option('--wait <ms>', 'longest wait for the metadata to follow a NIC event', int('--wait'), 120000)
-    .option('--poll <ms>', 'metadata re-read interval while waiting', int('--poll'), 3000)
-    .action(async (o: SourceFlags & TargetFlags & { debounce: number; wait: number; poll: number }) => {
-      const log = logger();
-      const w = new Watcher({
-        ...(await agentOptions(o, log)),
-        debounceMs: o.debounce,
-        waitMs: o.wait,
-        pollMs: o.poll,
-      });
-      await w.start();
-      log.info('watching NIC events');
-      await new Promise<void>((resolve) => {
-        const stop = () => void w.stop().then(resolve);
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
-    });
+  addWatchSettings(
+    addApplyFlags(cli.command('watch').description('apply, then follow NIC add/remove (ip monitor)'))
+      .option('--debounce <ms>', 'coalesce events arriving within this time', ms('--debounce'), 1000)
+      .option('--wait <ms>', 'longest wait for the metadata to follow a NIC event', ms('--wait'), 120000)
+      .option('--poll <ms>', 'metadata re-read interval while waiting', ms('--poll'), 3000),
+  ).action(async (o: SourceFlags & TargetFlags & WatchFlags) => {
+    const log = await logger();
+    process.exitCode = await runWatch(o, await agentOptions(o, log), log);
+  });
 
   addApplyFlags(
     cli
@@ -211,8 +189,8 @@ export function program(): Command {
       .argument('<action>', 'add or remove')
       .argument('<ifname>', 'the NIC'),
   )
-    .option('--wait <ms>', 'longest wait for the metadata to follow the event', int('--wait'), 120000)
-    .option('--poll <ms>', 'metadata re-read interval while waiting', int('--poll'), 3000)
+    .option('--wait <ms>', 'longest wait for the metadata to follow the event', ms('--wait'), 120000)
+    .option('--poll <ms>', 'metadata re-read interval while waiting', ms('--poll'), 3000)
     .action(
       async (
         action: string,
@@ -224,7 +202,7 @@ export function program(): Command {
             field: 'action',
           });
         }
-        const log = logger();
+        const log = await logger();
         const opts = await agentOptions(o, log);
         // The MAC of an added NIC tells the wait which metadata entry to expect; a removed one has none left.
         const info = action === 'add' ? await linkInfo(ifname, o.netns) : {};
@@ -269,23 +247,6 @@ export function program(): Command {
   return cli;
 }
 
-/** MAC and kernel kind of a link (kind absent for a hardware or virtio NIC); empty if it is gone. */
-async function linkInfo(ifname: string, netns?: string): Promise<{ mac?: string; kind?: string }> {
-  try {
-    const ns = netns ? ['-n', netns] : [];
-    const { stdout } = await execFileP('ip', [...ns, '-d', '-j', 'link', 'show', 'dev', ifname], {
-      timeout: 10000,
-    });
-    const [l] = JSON.parse(stdout) as { address?: string; linkinfo?: { info_kind?: string } }[];
-    return {
-      ...(l?.address ? { mac: l.address.toLowerCase() } : {}),
-      ...(l?.linkinfo?.info_kind ? { kind: l.linkinfo.info_kind } : {}),
-    };
-  } catch {
-    return {};
-  }
-}
-
 /** The executable to copy on install: the single-executable app itself, or the bundled script. */
 function selfBinary(): string {
   if (isSea()) return process.execPath;
@@ -300,22 +261,5 @@ function selfBinary(): string {
   );
 }
 
-export async function main(argv = process.argv): Promise<number> {
-  try {
-    await program().parseAsync(argv);
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // commander has printed the usage problem (or the help/version asked for)
-      return err.exitCode === 0 ? 0 : 64;
-    }
-    const e = toOsnetError(err);
-    process.stderr.write(`osnet-guest: ${e.message}\n${JSON.stringify(e.toJSON())}\n`);
-    return e.exitCode;
-  }
-}
-
 // No top-level await: the single-executable build runs this file as CommonJS.
-void main().then((code) => {
-  process.exitCode = code;
-});
+void runCli(program());

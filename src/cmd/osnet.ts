@@ -1,11 +1,12 @@
 /** `osnet`: the operator CLI. */
-import { Command } from 'commander';
+import { createProgram, runCli } from '../cli/program.ts';
 import { formatReport, runDoctor } from '../doctor/checks.ts';
-import { toOsnetError } from '../lib/errors.ts';
+import '../openstack/error-codes.ts';
 
-const program = new Command('osnet')
-  .description('OpenStack networking for every workload')
-  .option('--os-cloud <name>', 'cloud from clouds.yaml (default: $OS_CLOUD, else the OS_* environment)');
+const program = createProgram('osnet', 'OpenStack networking for every workload').option(
+  '--os-cloud <name>',
+  'cloud from clouds.yaml (default: $OS_CLOUD, else the OS_* environment)',
+);
 
 program
   .command('doctor')
@@ -18,8 +19,5 @@ program
     process.exitCode = report.ok ? 0 : 1;
   });
 
-program.parseAsync().catch((e: unknown) => {
-  const err = toOsnetError(e);
-  console.error(`osnet: ${err.code}: ${err.message}`);
-  process.exitCode = err.exitCode;
-});
+// No top-level await: every entry point stays loadable as CommonJS.
+void runCli(program);

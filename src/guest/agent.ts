@@ -9,15 +9,15 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LinkEvent } from '../host/link-monitor.ts';
+import { withLock } from '../host/lock.ts';
 import type { Logger } from '../lib/log.ts';
 import { type ApplyResult, applyConfig } from './apply/index.ts';
-import { withLock } from './lock.ts';
 import { parse } from './model/parse.ts';
 import { dropAbsentLinks, readSystemMacs, resolveNames } from './model/resolve-names.ts';
 import type { NetworkConfig } from './model/types.ts';
 import type { Format } from './render/types.ts';
 import { loadSource, type SourceOptions } from './source/index.ts';
-import type { LinkEvent } from './watch/link-monitor.ts';
 
 export interface AgentOptions {
   source: SourceOptions;

@@ -11,8 +11,8 @@ import { execFile } from 'node:child_process';
 import { chmod, copyFile, lstat, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeAtomic } from '../host/files.ts';
 import { OsnetError } from '../lib/errors.ts';
-import { writeAtomic } from './apply/files.ts';
 
 const run = promisify(execFile);
 

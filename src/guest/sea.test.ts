@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,7 +58,8 @@ test('the single executable validates, renders and installs itself with no node 
       env,
       encoding: 'utf8',
     });
-    assert.equal(alias.stdout.trim(), '0.1.0', 'the installed copy runs under the seed name');
+    const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(alias.stdout.trim(), version, 'the installed copy runs under the seed name');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -24,10 +24,11 @@ const REDACT_PATHS = [
   'auth.token',
 ];
 
+/** `destination`: a stream, or a file descriptor (2: stderr, where CLIs and services log). */
 export function createLogger(
   name: string,
   opts: LoggerOptions = {},
-  destination?: DestinationStream,
+  destination?: DestinationStream | number,
 ): Logger {
   const options: LoggerOptions = {
     name,
@@ -42,7 +43,8 @@ export function createLogger(
     },
     ...opts,
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination === undefined) return pino(options);
+  return pino(options, typeof destination === 'number' ? pino.destination(destination) : destination);
 }
 
 /** A logger that writes nothing (library default when the caller passes none). */

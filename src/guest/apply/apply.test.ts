@@ -3,12 +3,12 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import { parse } from '../model/parse.ts';
 import { parseMacMap, resolveNames } from '../model/resolve-names.ts';
 import { Netns } from '../testing/netns.ts';
 import { treeSums } from '../testing/tree.ts';
-import { Exec } from './exec.ts';
 import { simpleDiff } from './files.ts';
 import { applyConfig } from './index.ts';
 

@@ -1,18 +1,20 @@
 /**
  * The file half of apply: compares rendered files with what is on disk, backs up what it will replace or
- * delete, writes atomically (temp file in the same directory, fsync, rename), and can restore the backup.
+ * delete, writes each file atomically (src/host/files.ts), and can restore the backup.
  * A manifest remembers which files osnet-guest wrote, so the config of a NIC that is gone is removed and
  * nothing else ever is.
  *
  * @example
  *   const plan = await planFiles('/', rendered);
- *   const backup = await writePlan('/', plan);
+ *   const backup = await makeBackup('/', plan);
+ *   await writePlan('/', plan);
  *   // ... reconfigure fails:
  *   await restoreBackup('/', backup);
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeAtomic } from '../../host/files.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { RenderedFile } from '../render/types.ts';
 
@@ -120,21 +122,6 @@ export async function planFiles(root: string, rendered: RenderedFile[]): Promise
     });
   }
   return { changes, unchanged, manifest };
-}
-
-/** Writes `content` to `file` so readers see the old or the new file, never a partial one. */
-export async function writeAtomic(file: string, content: string, mode = 0o644): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${file.split('/').pop()}.osnet-tmp-${process.pid}`);
-  const fh = await open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(content);
-    await fh.chmod(mode);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, file);
 }
 
 async function pruneBackups(root: string): Promise<void> {

@@ -10,13 +10,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { NetworkConfig } from '../model/types.ts';
 import { RENDERERS } from '../render/index.ts';
 import type { Format, RenderedFile } from '../render/types.ts';
 import { resolvConf } from './dns.ts';
-import { Exec } from './exec.ts';
 import {
   type FileChange,
   isSymlink,

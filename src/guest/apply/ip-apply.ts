@@ -13,11 +13,11 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log.ts';
 import { parseIp, prefixMask } from '../model/ip.ts';
 import type { Link, NetworkConfig } from '../model/types.ts';
-import { Exec } from './exec.ts';
 
 export interface IpRoute {
   /** CIDR destination, canonical. */

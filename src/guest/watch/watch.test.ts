@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -150,4 +151,54 @@ test('event add: a link of a kind that is not a NIC (a container veth) does not 
   } finally {
     ns.delLink('osg-w9');
   }
+});
+
+function httpGet(socketPath: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get({ socketPath, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    }).on('error', reject);
+  });
+}
+
+test('watch as a service: settings from the environment, ready after the first sync, metrics, SIGTERM exits 0', async () => {
+  await writeFile(nd, JSON.stringify(one));
+  const sock = join(root, 'run', 'watch-test.sock');
+  const child = spawnCli(['watch', ...common()], {
+    netns: ns.name,
+    env: {
+      OSNET_GUEST_LISTEN: `unix:${sock}`,
+      OSNET_GUEST_DEBOUNCE: '100',
+      OSNET_GUEST_WAIT: '300',
+      OSNET_GUEST_POLL: '100',
+    },
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  child.stdout?.resume();
+  const closed = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  try {
+    await until(() => logRecords(log).some((r) => r.msg === 'started'), 15000, 'the service to start');
+    assert.deepEqual(await httpGet(sock, '/readyz'), { status: 200, body: '{"ready":true}\n' });
+    const m = await httpGet(sock, '/metrics');
+    assert.match(m.body, /^osnet_guest_syncs_total\{result="ok"\} 1$/m);
+    await ns.addVeth('osg-w5', 'fa:16:3e:40:00:05'); // two events: both ends of the pair are in the namespace
+    await until(
+      async () =>
+        /^osnet_guest_nic_events_total\{action="add"\} 2$/m.test((await httpGet(sock, '/metrics')).body),
+      5000,
+      'the NIC event counted (debounce and wait from the environment)',
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await closed, 0, log);
+  assert.ok(logRecords(log).some((r) => r.msg === 'stopped'));
+  ns.delLink('osg-w5');
 });

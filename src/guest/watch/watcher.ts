@@ -8,9 +8,9 @@
  *   await w.start();
  *   process.on('SIGTERM', () => w.stop());
  */
+import { type LinkEvent, LinkMonitor } from '../../host/link-monitor.ts';
 import { toOsnetError } from '../../lib/errors.ts';
 import { type AgentOptions, syncOnce } from '../agent.ts';
-import { type LinkEvent, LinkMonitor } from './link-monitor.ts';
 
 export interface WatchOptions extends AgentOptions {
   debounceMs: number;

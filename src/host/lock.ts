@@ -1,7 +1,7 @@
 /**
- * One sync at a time per target root: the udev rule's `event` runs and the `watch` service may fire for
- * the same NIC event. A lock file holding the owner's pid serialises them; a lock left by a dead process
- * is taken over.
+ * One holder at a time of a lock file: the guest's `event` runs (from udev) and its `watch` service may
+ * sync the same root at once; a CNI daemon serialises work per container the same way. The file holds the
+ * owner's pid, so a lock left by a dead process is taken over.
  *
  * @example
  *   await withLock('/run/osnet-guest.lock', () => syncOnce(opts));
@@ -38,7 +38,7 @@ async function acquire(file: string, timeoutMs: number): Promise<void> {
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new OsnetError('OSNET_ERR_IO', `another osnet-guest (pid ${owner}) holds ${file}`, {
+      throw new OsnetError('OSNET_ERR_IO', `another process (pid ${owner}) holds ${file}`, {
         field: 'lock',
       });
     }

@@ -10,11 +10,10 @@
  *   // ... later
  *   mon.stop();
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { listLinks } from './ip.ts';
+import { ipArgv } from './netns.ts';
 
 export interface LinkEvent {
   action: 'add' | 'remove';
@@ -25,16 +24,10 @@ export interface LinkEvent {
 }
 
 export interface LinkMonitorOptions {
+  /** Network namespace to watch (a name or a path). */
   netns?: string;
   onEvent: (e: LinkEvent) => void;
   onError?: (err: Error) => void;
-}
-
-interface JsonLink {
-  ifname: string;
-  address?: string;
-  link_type?: string;
-  linkinfo?: { info_kind?: string };
 }
 
 interface Known {
@@ -53,13 +46,8 @@ export class LinkMonitor {
     this.opts = opts;
   }
 
-  private ip(args: string[]): string[] {
-    return this.opts.netns ? ['-n', this.opts.netns, ...args] : args;
-  }
-
   private async list(): Promise<Map<string, Known>> {
-    const { stdout } = await run('ip', this.ip(['-d', '-j', 'link', 'show']), { timeout: 10000 });
-    const links = JSON.parse(stdout || '[]') as JsonLink[];
+    const links = await listLinks(this.opts.netns);
     return new Map(
       links
         .filter((l) => l.link_type !== 'loopback')
@@ -102,7 +90,8 @@ export class LinkMonitor {
   /** Starts `ip monitor` and takes the current links as the baseline (no events for them). */
   async start(): Promise<void> {
     this.known = await this.list();
-    const child = spawn('ip', this.ip(['-o', 'monitor', 'link']), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, ...args] = ipArgv(['-o', 'monitor', 'link'], this.opts.netns);
+    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     createInterface({ input: child.stdout! }).on('line', () => void this.rescan());
     child.on('exit', (code, signal) => {

@@ -9,9 +9,9 @@ import { OsnetError } from '../lib/errors.ts';
 import { withLock } from './lock.ts';
 
 test('syncs under the lock never overlap', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'osg-lock-'));
+  const dir = await mkdtemp(join(tmpdir(), 'osnet-lock-'));
   try {
-    const file = join(dir, 'run', 'osnet-guest.lock');
+    const file = join(dir, 'run', 'x.lock');
     const trace: string[] = [];
     const job = (name: string) =>
       withLock(file, async () => {
@@ -28,7 +28,7 @@ test('syncs under the lock never overlap', async () => {
 });
 
 test('a lock left by a dead process is taken over; a live holder makes a bounded wait fail', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'osg-lock-'));
+  const dir = await mkdtemp(join(tmpdir(), 'osnet-lock-'));
   try {
     const file = join(dir, 'lock');
     const dead = spawnSync('true').pid!; // a pid that has exited

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../lib/errors.ts';
+import { Netns } from '../../testing/guest/netns.ts';
 import { parse } from '../model/parse.ts';
 import { parseMacMap, resolveNames } from '../model/resolve-names.ts';
-import { Netns } from '../testing/netns.ts';
 import { applyIp, targetsFromConfig } from './ip-apply.ts';
 
 const MAC0 = 'fa:16:3e:10:00:01';

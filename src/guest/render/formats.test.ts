@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { OsnetError } from '../../lib/errors.ts';
+import { loadFixtures } from '../../testing/guest/fixtures.ts';
+import { tokenize } from '../../testing/guest/validate/powershell.ts';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import { loadFixtures } from '../validate/fixtures.ts';
-import { tokenize } from '../validate/powershell.ts';
 import { FORMATS, RENDERERS, renderIpCommands } from './index.ts';
 import { connectionUuid } from './networkmanager.ts';
 import { psQuote } from './powershell.ts';

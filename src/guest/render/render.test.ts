@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { loadFixtures } from '../../testing/guest/fixtures.ts';
+import { runIfupdown } from '../../testing/guest/validate/ifupdown-run.ts';
+import { VALIDATORS } from '../../testing/guest/validate/index.ts';
+import type { IpValidationResult } from '../../testing/guest/validate/ip.ts';
+import { runNetplanViaNetworkd, runNetworkd } from '../../testing/guest/validate/networkd-run.ts';
+import { runNetworkManager } from '../../testing/guest/validate/networkmanager-run.ts';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import { loadFixtures } from '../validate/fixtures.ts';
-import { runIfupdown } from '../validate/ifupdown-run.ts';
-import { VALIDATORS } from '../validate/index.ts';
-import type { IpValidationResult } from '../validate/ip.ts';
-import { runNetplanViaNetworkd, runNetworkd } from '../validate/networkd-run.ts';
-import { runNetworkManager } from '../validate/networkmanager-run.ts';
 import { FORMATS, RENDERERS } from './index.ts';
 
 const valid = loadFixtures().filter((f) => !f.invalid);

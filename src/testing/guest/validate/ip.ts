@@ -8,11 +8,11 @@
  * @example
  *   const r = await validateIp(renderIp(cfg), cfg);
  */
-import type { NetworkConfig } from '../model/types.ts';
-import { renderIpCommandsByNic, routableNow } from '../render/ip.ts';
-import { nicViews } from '../render/nic.ts';
-import type { RenderedFile } from '../render/types.ts';
-import { lines, run, type ValidationResult, withTempDir, writeTree } from './run.ts';
+import type { NetworkConfig } from '../../../guest/model/types.ts';
+import { renderIpCommandsByNic, routableNow } from '../../../guest/render/ip.ts';
+import { nicViews } from '../../../guest/render/nic.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 export interface IpValidationResult extends ValidationResult {
   /** NICs whose commands could not run here (bond/VLAN devices, or NICs that depend on them). */

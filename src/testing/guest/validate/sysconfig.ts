@@ -8,10 +8,10 @@
  * @example
  *   const { errors } = checkSysconfig(renderSysconfig(cfg));
  */
-import { maskToPrefix, parseIp } from '../model/ip.ts';
-import { BOND_MODES } from '../model/types.ts';
-import type { RenderedFile } from '../render/types.ts';
-import type { ValidationResult } from './run.ts';
+import { maskToPrefix, parseIp } from '../../../guest/model/ip.ts';
+import { BOND_MODES } from '../../../guest/model/types.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { ValidationResult } from '../run.ts';
 
 type Check = (v: string) => string | undefined;
 

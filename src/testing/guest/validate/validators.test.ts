@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parse } from '../model/parse.ts';
-import { resolveNames } from '../model/resolve-names.ts';
-import { RENDERERS } from '../render/index.ts';
-import type { RenderedFile } from '../render/types.ts';
-import { loadFixtures } from './fixtures.ts';
+import { parse } from '../../../guest/model/parse.ts';
+import { resolveNames } from '../../../guest/model/resolve-names.ts';
+import { RENDERERS } from '../../../guest/render/index.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { loadFixtures } from '../fixtures.ts';
 import { validateIfupdown } from './ifupdown.ts';
 import { runIfupdown } from './ifupdown-run.ts';
 import { validateIp } from './ip.ts';

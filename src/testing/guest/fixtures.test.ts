@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from '../../guest/model/parse.ts';
+import { resolveNames } from '../../guest/model/resolve-names.ts';
 import { OsnetError } from '../../lib/errors.ts';
-import { parse } from '../model/parse.ts';
-import { resolveNames } from '../model/resolve-names.ts';
 import { deriveMacMap, FIXTURES_DIR, loadFixtures } from './fixtures.ts';
 
 const fixtures = loadFixtures();

@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parse } from '../model/parse.ts';
-import { resolveNames } from '../model/resolve-names.ts';
-import { FORMATS, RENDERERS } from '../render/index.ts';
+import { parse } from '../../../guest/model/parse.ts';
+import { resolveNames } from '../../../guest/model/resolve-names.ts';
+import { FORMATS, RENDERERS } from '../../../guest/render/index.ts';
+import { loadFixtures } from '../fixtures.ts';
 import {
   cloudInitView,
   compareNics,
@@ -17,7 +18,6 @@ import {
   modelSemantics,
   type NicSemantics,
 } from './cloudinit.ts';
-import { loadFixtures } from './fixtures.ts';
 import { canonical, READBACK } from './readback.ts';
 
 const ALL: (keyof NicSemantics)[] = ['name', 'mtu', 'addresses', 'dhcp', 'routes', 'dns', 'search'];

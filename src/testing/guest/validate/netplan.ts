@@ -8,8 +8,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderedFile } from '../render/types.ts';
-import { lines, run, type ValidationResult, withTempDir, writeTree } from './run.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 export interface NetplanResult extends ValidationResult {
   /** The systemd-networkd files netplan generated (name → content), for a second check by networkd. */

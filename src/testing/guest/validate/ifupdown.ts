@@ -9,8 +9,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderedFile } from '../render/types.ts';
-import { lines, run, type ValidationResult, withTempDir, writeTree } from './run.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 /**
  * With --no-act ifup prints the commands it would run on stderr; its own complaints carry its name

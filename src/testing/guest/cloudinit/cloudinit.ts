@@ -12,12 +12,12 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseIp } from '../model/ip.ts';
-import type { NetworkConfig } from '../model/types.ts';
-import { routableNow } from '../render/ip.ts';
-import { type NicView, nicViews } from '../render/nic.ts';
-import type { Format } from '../render/types.ts';
-import { run, withTempDir } from './run.ts';
+import { parseIp } from '../../../guest/model/ip.ts';
+import type { NetworkConfig } from '../../../guest/model/types.ts';
+import { routableNow } from '../../../guest/render/ip.ts';
+import { type NicView, nicViews } from '../../../guest/render/nic.ts';
+import type { Format } from '../../../guest/render/types.ts';
+import { run, withTempDir } from '../run.ts';
 
 const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'cloudinit-oracle.py');
 

@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { collectOutput } from '../validate/run.ts';
+import { collectOutput } from './run.ts';
 
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cmd', 'osnet-guest.ts');
 

@@ -8,8 +8,8 @@
  * @example
  *   const { errors } = await validateNetworkd(renderNetworkd(cfg));
  */
-import type { RenderedFile } from '../render/types.ts';
-import { lines, run, type ValidationResult, withTempDir, writeTree } from './run.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 const SCRIPT = `
 set -e

@@ -8,8 +8,8 @@
  * @example
  *   const { errors, warnings } = await validateNetworkManager(renderNetworkManager(cfg));
  */
-import type { RenderedFile } from '../render/types.ts';
-import { lines, run, type ValidationResult } from './run.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, type ValidationResult } from '../run.ts';
 
 /** `section.key` → value of a keyfile (comments and blank lines skipped). */
 export function keyfileEntries(text: string): Map<string, string> {

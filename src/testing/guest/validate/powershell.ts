@@ -9,10 +9,10 @@
  * @example
  *   const { errors } = checkPowershell(renderPowershell(cfg));
  */
-import { maskToPrefix, parseIp } from '../model/ip.ts';
-import { PS_PRELUDE } from '../render/powershell.ts';
-import type { RenderedFile } from '../render/types.ts';
-import type { ValidationResult } from './run.ts';
+import { maskToPrefix, parseIp } from '../../../guest/model/ip.ts';
+import { PS_PRELUDE } from '../../../guest/render/powershell.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { ValidationResult } from '../run.ts';
 
 type Tok = { kind: 'str' | 'word' | 'var' | 'param' | 'punct'; text: string };
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+export const FIXTURES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'guest', 'fixtures');
 
 export interface Fixture {
   /** File name without `.json`, e.g. `ci-net-os-sample0-bridge-static`. */

@@ -7,8 +7,9 @@
  *   const r = await VALIDATORS.netplan(RENDERERS.netplan(cfg), cfg);
  *   assert.deepEqual([r.errors, r.warnings], [[], []]);
  */
-import type { NetworkConfig } from '../model/types.ts';
-import type { Format, RenderedFile } from '../render/types.ts';
+import type { NetworkConfig } from '../../../guest/model/types.ts';
+import type { Format, RenderedFile } from '../../../guest/render/types.ts';
+import type { ValidationResult } from '../run.ts';
 import { validateIfupdown } from './ifupdown.ts';
 import { validateIp } from './ip.ts';
 import { validateNetplan } from './netplan.ts';
@@ -16,10 +17,9 @@ import { validateNetworkd } from './networkd.ts';
 import { validateNetworkManager } from './networkmanager.ts';
 import { checkPowershell } from './powershell.ts';
 import { powershellSyntaxErrors } from './powershell-grammar.ts';
-import type { ValidationResult } from './run.ts';
 import { checkSysconfig } from './sysconfig.ts';
 
-export type { ValidationResult } from './run.ts';
+export type { ValidationResult } from '../run.ts';
 
 export const VALIDATORS: Record<
   Format,

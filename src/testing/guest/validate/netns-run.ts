@@ -9,11 +9,11 @@
  *     await readBack(ns, cfg, new Set(names), errors);
  *   });
  */
-import type { NetworkConfig } from '../model/types.ts';
-import { type NicView, nicViews } from '../render/nic.ts';
-import type { RenderedFile } from '../render/types.ts';
+import type { NetworkConfig } from '../../../guest/model/types.ts';
+import { type NicView, nicViews } from '../../../guest/render/nic.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, withTempDir, writeTree } from '../run.ts';
 import { addVeths, type IpValidationResult } from './ip.ts';
-import { lines, run, withTempDir, writeTree } from './run.ts';
 
 let counter = 0;
 

@@ -11,11 +11,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NetworkConfig } from '../model/types.ts';
-import type { RenderedFile } from '../render/types.ts';
+import type { NetworkConfig } from '../../../guest/model/types.ts';
+import type { RenderedFile } from '../../../guest/render/types.ts';
+import { lines, run, withTempDir, writeTree } from '../run.ts';
 import { type IpValidationResult, readBack } from './ip.ts';
 import { runInNetns } from './netns-run.ts';
-import { lines, run, withTempDir, writeTree } from './run.ts';
 
 interface JsonAddr {
   ifname: string;

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""What Debian's cloud-init makes of a network_data.json, per link, as JSON.
+"""What Debian's cloud-init makes of a network_data.json, per link, as JSON; the one place
+that drives cloud-init for osnet's tests and benchmarks.
 
 Usage: cloudinit-oracle.py NETWORK_DATA_JSON MAC_MAP_JSON
+       cloudinit-oracle.py --bench < JOBS_JSON
 
 MAC_MAP_JSON is {"mac": "nic name"}; it stands in for the host lookup cloud-init
 would do, so the answer never depends on this machine's NICs.  Output (stdout):
@@ -14,6 +16,11 @@ would do, so the answer never depends on this machine's NICs.  Output (stdout):
 
 Exit 3 with a message on stderr when cloud-init rejects the input.
 Addresses are canonical (ipaddress module) so callers can compare strings.
+
+--bench times the same conversion plus cloud-init's netplan and ENI renderers writing
+into a temporary directory, in this one warm process.  JOBS_JSON is
+[{"name", "path", "macs": {"mac": "nic name"}, "n", "warmup"}]; output is
+{"<name>": {"netplan": median_ms | "rejected: ...", "ifupdown": ...}}.
 """
 import ipaddress
 import json
@@ -70,26 +77,66 @@ def describe(iface):
     }
 
 
-def main(argv):
-    if len(argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    import logging
-    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+def convert(net_json, known):
+    """cloud-init's own path: network_data.json to v1 config to network state."""
     from cloudinit import net
-    from cloudinit import version
     from cloudinit.net import network_state
     from cloudinit.sources.helpers import openstack
 
     # cloud-init would otherwise read this host's NICs.
     net.get_ib_hwaddrs_by_interface = lambda *a, **k: {}
+    known = {k.lower(): v for k, v in known.items()}
+    v1 = openstack.convert_net_json(net_json, known_macs=known)
+    return v1, network_state.parse_net_config_data(v1, skip_broken=False)
+
+
+def bench(jobs):
+    import shutil
+    import statistics
+    import tempfile
+    import time
+    from cloudinit.net import eni, netplan
+
+    out = {}
+    for job in jobs:
+        with open(job["path"]) as f:
+            net_json = json.load(f)
+        res = {}
+        for name, cls in (("netplan", netplan.Renderer), ("ifupdown", eni.Renderer)):
+            times = []
+            try:
+                for i in range(job["warmup"] + job["n"]):
+                    target = tempfile.mkdtemp(prefix="osg-bench-ci-")
+                    t0 = time.perf_counter()
+                    _, state = convert(net_json, job["macs"])
+                    cls(config={}).render_network_state(state, target=target)
+                    if i >= job["warmup"]:
+                        times.append((time.perf_counter() - t0) * 1000)
+                    shutil.rmtree(target)
+                res[name] = statistics.median(times)
+            except Exception as e:
+                res[name] = "rejected: %s" % str(e).splitlines()[0][:60]
+        out[job["name"]] = res
+    return out
+
+
+def main(argv):
+    import logging
+    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    if len(argv) == 2 and argv[1] == "--bench":
+        print(json.dumps(bench(json.load(sys.stdin))))
+        return 0
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    from cloudinit import version
+
     with open(argv[1]) as f:
         net_json = json.load(f)
     with open(argv[2]) as f:
-        known = {k.lower(): v for k, v in json.load(f).items()}
+        known = json.load(f)
     try:
-        v1 = openstack.convert_net_json(net_json, known_macs=known)
-        state = network_state.parse_net_config_data(v1, skip_broken=False)
+        v1, state = convert(net_json, known)
     except (ValueError, KeyError, TypeError) as e:
         print("cloud-init rejected input: %s: %s" % (type(e).__name__, e),
               file=sys.stderr)

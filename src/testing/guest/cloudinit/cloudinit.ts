@@ -19,7 +19,8 @@ import { type NicView, nicViews } from '../../../guest/render/nic.ts';
 import type { Format } from '../../../guest/render/types.ts';
 import { run, withTempDir } from '../run.ts';
 
-const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'cloudinit-oracle.py');
+/** The cloud-init driver (tests and bench/guest.ts); see its docstring for the two modes. */
+export const ORACLE = join(dirname(fileURLToPath(import.meta.url)), 'cloudinit-oracle.py');
 
 /** What one NIC ends up with, in canonical text, independent of the format. */
 export interface NicSemantics {

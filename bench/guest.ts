@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyConfig } from '../src/guest/apply/index.ts';
+import { RENDERERS } from '../src/guest/formats/index.ts';
 import { parse } from '../src/guest/model/parse.ts';
 import { resolveNames } from '../src/guest/model/resolve-names.ts';
 import type { NetworkConfig } from '../src/guest/model/types.ts';
-import { RENDERERS } from '../src/guest/render/index.ts';
 import { ORACLE } from '../src/testing/guest/cloudinit/cloudinit.ts';
 import { loadFixtures } from '../src/testing/guest/fixtures.ts';
 

@@ -10,7 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { RenderedFile } from '../../guest/render/types.ts';
+import type { RenderedFile } from '../../guest/formats/types.ts';
 
 export interface RunResult {
   code: number;

@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { FORMATS, RENDERERS } from '../../../guest/formats/index.ts';
 import { parse } from '../../../guest/model/parse.ts';
 import { resolveNames } from '../../../guest/model/resolve-names.ts';
-import { FORMATS, RENDERERS } from '../../../guest/render/index.ts';
 import { loadFixtures } from '../fixtures.ts';
 import {
   cloudInitView,

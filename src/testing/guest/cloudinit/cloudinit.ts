@@ -12,11 +12,11 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Format } from '../../../guest/formats/index.ts';
+import { routableNow } from '../../../guest/formats/ip/render.ts';
+import { type NicView, nicViews } from '../../../guest/formats/nic.ts';
 import { parseIp } from '../../../guest/model/ip.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import { routableNow } from '../../../guest/render/ip.ts';
-import { type NicView, nicViews } from '../../../guest/render/nic.ts';
-import type { Format } from '../../../guest/render/types.ts';
 import { run, withTempDir } from '../run.ts';
 
 /** The cloud-init driver (tests and bench/guest.ts); see its docstring for the two modes. */
@@ -231,21 +231,33 @@ function adjustPerNic(
   return out;
 }
 
+type FormatExpectation = (
+  expected: Map<string, NicSemantics>,
+  cfg: NetworkConfig,
+) => { expected: Map<string, NicSemantics>; aspects: (keyof NicSemantics)[] };
+
+const FULL: (keyof NicSemantics)[] = ['mtu', 'addresses', 'routes', 'dns', 'search'];
+const everything: FormatExpectation = (expected) => ({ expected, aspects: FULL });
+
+/** Per format (tsc asks for a new one): what it can express, and its rules of docs/guest.md. */
+const FOR_FORMAT: Record<Format, FormatExpectation> = {
+  ifupdown: everything,
+  netplan: everything,
+  sysconfig: everything,
+  networkd: everything,
+  networkmanager: (expected, cfg) => ({ expected: withoutForeignFamilyDns(expected, cfg), aspects: FULL }),
+  powershell: (expected) => ({ expected, aspects: ['mtu', 'addresses', 'routes', 'dns'] }),
+  ip: (expected, cfg) => ({
+    expected: withoutLeaseRoutes(expected, cfg),
+    aspects: ['mtu', 'addresses', 'routes'],
+  }),
+};
+
 /** What each format can express, and the format-specific rules of docs/guest.md applied to cloud-init's view. */
 export function expectedForFormat(
   format: Format,
   expected: Map<string, NicSemantics>,
   cfg: NetworkConfig,
 ): { expected: Map<string, NicSemantics>; aspects: (keyof NicSemantics)[] } {
-  const full: (keyof NicSemantics)[] = ['mtu', 'addresses', 'routes', 'dns', 'search'];
-  switch (format) {
-    case 'ip':
-      return { expected: withoutLeaseRoutes(expected, cfg), aspects: ['mtu', 'addresses', 'routes'] };
-    case 'networkmanager':
-      return { expected: withoutForeignFamilyDns(expected, cfg), aspects: full };
-    case 'powershell':
-      return { expected, aspects: ['mtu', 'addresses', 'routes', 'dns'] };
-    default:
-      return { expected, aspects: full };
-  }
+  return FOR_FORMAT[format](expected, cfg);
 }

@@ -8,9 +8,10 @@
  *   const got = READBACK.networkd(RENDERERS.networkd(cfg), cfg); // Map<linkId, {...}>
  */
 import { parse as parseYaml } from 'yaml';
+import type { Format } from '../../../guest/formats/index.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { parseIp } from '../../../guest/model/ip.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import type { Format, RenderedFile } from '../../../guest/render/types.ts';
 import { keyfileEntries } from '../validate/networkmanager.ts';
 
 export interface ReadBack {

@@ -11,8 +11,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import { lines, run, withTempDir, writeTree } from '../run.ts';
 import { type IpValidationResult, readBack } from './ip.ts';
 import { runInNetns } from './netns-run.ts';

@@ -9,7 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 /**

@@ -8,10 +8,11 @@
  * @example
  *   const r = await validateIp(renderIp(cfg), cfg);
  */
+
+import { renderIpCommandsByNic, routableNow } from '../../../guest/formats/ip/render.ts';
+import { nicViews } from '../../../guest/formats/nic.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import { renderIpCommandsByNic, routableNow } from '../../../guest/render/ip.ts';
-import { nicViews } from '../../../guest/render/nic.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 export interface IpValidationResult extends ValidationResult {

@@ -9,9 +9,10 @@
  *     await readBack(ns, cfg, new Set(names), errors);
  *   });
  */
+
+import { type NicView, nicViews } from '../../../guest/formats/nic.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import { type NicView, nicViews } from '../../../guest/render/nic.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import { lines, run, withTempDir, writeTree } from '../run.ts';
 import { addVeths, type IpValidationResult } from './ip.ts';
 

@@ -8,8 +8,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
+import { validateNetworkd } from './networkd.ts';
 
 export interface NetplanResult extends ValidationResult {
   /** The systemd-networkd files netplan generated (name → content), for a second check by networkd. */
@@ -33,4 +34,15 @@ export async function validateNetplan(files: RenderedFile[]): Promise<NetplanRes
       generated,
     };
   });
+}
+
+/** The netplan validator of VALIDATORS: netplan's own check, then the networkd files it generated through real networkd. */
+export async function validateNetplanAndOutput(files: RenderedFile[]): Promise<ValidationResult> {
+  const r = await validateNetplan(files);
+  const nd = await validateNetworkd(r.generated);
+  return {
+    tool: r.tool,
+    errors: [...r.errors, ...nd.errors.map((e) => `generated: ${e}`)],
+    warnings: r.warnings,
+  };
 }

@@ -8,8 +8,9 @@
  * @example
  *   const r = await runNetworkd(RENDERERS.networkd(cfg), cfg);
  */
+
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import { type IpValidationResult, readBack } from './ip.ts';
 import { nicFilesIn, runDaemonScript, runInNetns } from './netns-run.ts';
 import { validateNetplan } from './netplan.ts';

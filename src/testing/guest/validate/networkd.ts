@@ -8,7 +8,7 @@
  * @example
  *   const { errors } = await validateNetworkd(renderNetworkd(cfg));
  */
-import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
 const SCRIPT = `

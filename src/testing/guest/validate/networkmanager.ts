@@ -8,7 +8,7 @@
  * @example
  *   const { errors, warnings } = await validateNetworkManager(renderNetworkManager(cfg));
  */
-import type { RenderedFile } from '../../../guest/render/types.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult } from '../run.ts';
 
 /** `section.key` → value of a keyfile (comments and blank lines skipped). */

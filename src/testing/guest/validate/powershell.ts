@@ -9,10 +9,12 @@
  * @example
  *   const { errors } = checkPowershell(renderPowershell(cfg));
  */
+
+import { PS_PRELUDE } from '../../../guest/formats/powershell/render.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { maskToPrefix, parseIp } from '../../../guest/model/ip.ts';
-import { PS_PRELUDE } from '../../../guest/render/powershell.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import type { ValidationResult } from '../run.ts';
+import { powershellSyntaxErrors } from './powershell-grammar.ts';
 
 type Tok = { kind: 'str' | 'word' | 'var' | 'param' | 'punct'; text: string };
 
@@ -281,4 +283,19 @@ export function checkPowershell(files: RenderedFile[]): ValidationResult {
     });
   }
   return { tool: 'osnet PowerShell checker', errors, warnings: [] };
+}
+
+/** The PowerShell validator of VALIDATORS: the PowerShell grammar (tree-sitter) for syntax, then the rules above. */
+export async function validatePowershell(files: RenderedFile[]): Promise<ValidationResult> {
+  const syntax = (
+    await Promise.all(
+      files.map(async (f) => (await powershellSyntaxErrors(f.content)).map((e) => `${f.path}: ${e}`)),
+    )
+  ).flat();
+  const r = checkPowershell(files);
+  return {
+    tool: 'tree-sitter PowerShell grammar + osnet checker',
+    errors: [...syntax, ...r.errors],
+    warnings: [],
+  };
 }

@@ -8,9 +8,10 @@
  * @example
  *   const { errors } = checkSysconfig(renderSysconfig(cfg));
  */
+
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { maskToPrefix, parseIp } from '../../../guest/model/ip.ts';
 import { BOND_MODES } from '../../../guest/model/types.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import type { ValidationResult } from '../run.ts';
 
 type Check = (v: string) => string | undefined;

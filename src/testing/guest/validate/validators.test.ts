@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RENDERERS } from '../../../guest/formats/index.ts';
+import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { parse } from '../../../guest/model/parse.ts';
 import { resolveNames } from '../../../guest/model/resolve-names.ts';
-import { RENDERERS } from '../../../guest/render/index.ts';
-import type { RenderedFile } from '../../../guest/render/types.ts';
 import { loadFixtures } from '../fixtures.ts';
 import { validateIfupdown } from './ifupdown.ts';
 import { runIfupdown } from './ifupdown-run.ts';

@@ -7,9 +7,9 @@
  * @example
  *   renderIfupdown(cfg)[0]?.path; // '/etc/network/interfaces.d/50-osnet-eth0'
  */
-import type { NetworkConfig } from '../model/types.ts';
-import { fileSafe, type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig } from '../../model/types.ts';
+import { fileSafe, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Stanza = { family: 'inet' | 'inet6'; method: string; options: [string, string | number][] };
 

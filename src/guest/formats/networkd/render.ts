@@ -7,9 +7,9 @@
  * @example
  *   renderNetworkd(cfg).map((f) => f.path); // ['/etc/systemd/network/50-osnet-eth0.network', ...]
  */
-import type { NetworkConfig } from '../model/types.ts';
-import { type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig } from '../../model/types.ts';
+import { type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Section = [name: string, entries: [key: string, value: string | number][]];
 

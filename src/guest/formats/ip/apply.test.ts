@@ -3,11 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { OsnetError } from '../../lib/errors.ts';
-import { Netns } from '../../testing/guest/netns.ts';
-import { parse } from '../model/parse.ts';
-import { parseMacMap, resolveNames } from '../model/resolve-names.ts';
-import { applyIp, targetsFromConfig } from './ip-apply.ts';
+import { OsnetError } from '../../../lib/errors.ts';
+import { Netns } from '../../../testing/guest/netns.ts';
+import { parse } from '../../model/parse.ts';
+import { parseMacMap, resolveNames } from '../../model/resolve-names.ts';
+import { applyIp } from './apply.ts';
+import { targetsFromConfig } from './plan.ts';
 
 const MAC0 = 'fa:16:3e:10:00:01';
 const MAC1 = 'fa:16:3e:10:00:02';

@@ -8,9 +8,9 @@
  * @example
  *   renderIpCommands(cfg)[0]; // ['ip', 'link', 'set', 'dev', 'eth0', 'mtu', '1450']
  */
-import type { NetworkConfig, Route } from '../model/types.ts';
-import { type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig, Route } from '../../model/types.ts';
+import { type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 export type IpCommand = string[];
 

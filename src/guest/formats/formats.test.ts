@@ -10,10 +10,11 @@ import { tokenize } from '../../testing/guest/validate/powershell.ts';
 import { parse } from '../model/parse.ts';
 import { resolveNames } from '../model/resolve-names.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import { FORMATS, RENDERERS, renderIpCommands } from './index.ts';
-import { connectionUuid } from './networkmanager.ts';
-import { psQuote } from './powershell.ts';
-import { sysconfigValue } from './sysconfig.ts';
+import { FORMATS, RENDERERS } from './index.ts';
+import { renderIpCommands } from './ip/render.ts';
+import { connectionUuid } from './networkmanager/render.ts';
+import { psQuote } from './powershell/render.ts';
+import { sysconfigValue } from './sysconfig/render.ts';
 
 const fixtures = loadFixtures();
 function cfgOf(name: string): NetworkConfig {

@@ -10,9 +10,9 @@
  * @example
  *   renderPowershell(cfg)[0]?.path; // '/etc/osnet/apply-networking.ps1'
  */
-import type { BondMode, NetworkConfig } from '../model/types.ts';
-import { type NicView, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { BondMode, NetworkConfig } from '../../model/types.ts';
+import { type NicView, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 /** A PowerShell single-quoted string literal. */
 export function psQuote(s: string): string {

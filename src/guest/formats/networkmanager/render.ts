@@ -8,9 +8,9 @@
  *   renderNetworkManager(cfg)[0]?.path; // '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection'
  */
 import { createHash } from 'node:crypto';
-import type { NetworkConfig, Route } from '../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig, Route } from '../../model/types.ts';
+import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Entries = [string, string | number][];
 

@@ -7,9 +7,9 @@
  *   renderNetplan(resolveNames(parse(json), macs)); // [{ path: '/etc/netplan/50-osnet-eth0.yaml', ... }]
  */
 import { stringify } from 'yaml';
-import type { NetworkConfig } from '../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig } from '../../model/types.ts';
+import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Yaml = Record<string, unknown>;
 

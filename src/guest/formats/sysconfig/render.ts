@@ -8,9 +8,9 @@
  * @example
  *   renderSysconfig(cfg).map((f) => f.path); // ['/etc/sysconfig/network-scripts/ifcfg-eth0', ...]
  */
-import type { NetworkConfig, Route } from '../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from './nic.ts';
-import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from './types.ts';
+import type { NetworkConfig, Route } from '../../model/types.ts';
+import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 const DIR = '/etc/sysconfig/network-scripts';
 

@@ -6,7 +6,6 @@
  *   for (const nic of nicViews(cfg)) console.log(nic.name, nic.addresses);
  */
 import { OsnetError } from '../../lib/errors.ts';
-import { parseIp, prefixMask } from '../model/ip.ts';
 import type { Link, Network, NetworkConfig, Route } from '../model/types.ts';
 
 export interface NicView {
@@ -44,11 +43,6 @@ export interface NicView {
   dynamicMetric: { 4?: number; 6?: number };
 }
 
-/** True for 0.0.0.0/0 and ::/0. */
-export function isDefaultRoute(r: Route): boolean {
-  return r.to === '0.0.0.0/0' || r.to === '::/0';
-}
-
 function linkName(link: Link): string {
   if (!link.name) {
     throw new OsnetError(
@@ -64,26 +58,6 @@ function linkName(link: Link): string {
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
-}
-
-/**
- * True when the gateway of `route` is not inside any static subnet of the NIC, so the route must be
- * marked on-link: the kernel refuses a gateway it cannot reach otherwise, and networkd warns and turns
- * GatewayOnLink on by itself. That includes routes on DHCP/SLAAC NICs, whose subnet is unknown until a
- * lease arrives. Link-local IPv6 gateways are reachable on any link and need no mark.
- */
-export function needsOnLink(route: Route, nic: NicView): boolean {
-  const gw = parseIp(route.via, route.family);
-  if (!gw) return false;
-  if (route.family === 6 && gw.value >> 118n === 0x3fan) return false;
-  return !nic.addresses.some((a) => {
-    if (a.family !== route.family) return false;
-    const [addr, len] = a.cidr.split('/') as [string, string];
-    const net = parseIp(addr, a.family);
-    if (!net) return false;
-    const mask = prefixMask(Number(len), a.family);
-    return (net.value & mask) === (gw.value & mask);
-  });
 }
 
 /** A DNS name (RFC 1123 labels, optional final dot); underscores allowed as resolvers accept them. */

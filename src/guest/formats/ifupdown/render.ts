@@ -7,8 +7,10 @@
  * @example
  *   renderIfupdown(cfg)[0]?.path; // '/etc/network/interfaces.d/50-osnet-eth0'
  */
+
+import { needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
-import { fileSafe, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { fileSafe, type NicView, nicViews } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Stanza = { family: 'inet' | 'inet6'; method: string; options: [string, string | number][] };
@@ -17,7 +19,7 @@ function routeHooks(nic: NicView, family: 4 | 6): [string, string][] {
   const out: [string, string][] = [];
   for (const r of nic.routes.filter((x) => x.family === family)) {
     const base = `ip -${family} route replace ${r.to} via ${r.via} dev ${nic.name}`;
-    const extra = `${r.metric !== undefined ? ` metric ${r.metric}` : ''}${needsOnLink(r, nic) ? ' onlink' : ''}`;
+    const extra = `${r.metric !== undefined ? ` metric ${r.metric}` : ''}${needsOnLink(r, nic.addresses) ? ' onlink' : ''}`;
     out.push(['post-up', `${base}${extra}`]);
     out.push(['pre-down', `ip -${family} route del ${r.to} via ${r.via} dev ${nic.name}${extra} || true`]);
   }

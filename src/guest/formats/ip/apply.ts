@@ -11,10 +11,10 @@
  *   const report = await applyIp(named, { netns: 'osg-test', stateFile: '/var/lib/osnet-guest/ip-state.json' });
  *   report.touched; // ['eth1']
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { OsnetError } from '../../../lib/errors.ts';
 import { Exec } from '../../apply/exec.ts';
+import { writeAtomic } from '../../apply/files.ts';
 import type { NetworkConfig } from '../../model/types.ts';
 import type { LiveApplyOptions } from '../types.ts';
 import { IpTool, type NicLive } from './live.ts';
@@ -92,13 +92,6 @@ async function readState(file: string): Promise<State> {
   }
 }
 
-async function writeState(file: string, state: State): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, file);
-}
-
 /** Applies a named config with `ip`, touching only NICs whose live state differs; rolls back on failure. */
 export async function applyIp(cfg: NetworkConfig, opts: LiveApplyOptions): Promise<ApplyReport> {
   const exec = opts.exec ?? new Exec();
@@ -125,7 +118,7 @@ export async function applyIp(cfg: NetworkConfig, opts: LiveApplyOptions): Promi
           log?.warn({ nic: t.name }, 'NIC not present; skipped');
           continue;
         }
-        await runFor(t.name, createArgs(t));
+        await runFor(t.name, createArgs(t.name, t.create));
         createdNow.push(t.name);
         present.add(t.name);
       }
@@ -196,6 +189,7 @@ export async function applyIp(cfg: NetworkConfig, opts: LiveApplyOptions): Promi
   }
   report.commands = exec.history.slice(startCmd);
   const created = [...new Set([...prev.created.filter((n) => targets.has(n)), ...createdNow])];
-  await writeState(opts.stateFile, { nics: Object.fromEntries(targets), created });
+  const state: State = { nics: Object.fromEntries(targets), created };
+  await writeAtomic(opts.stateFile, `${JSON.stringify(state, null, 2)}\n`, 0o600);
   return report;
 }

@@ -8,7 +8,12 @@
  */
 import type { Exec } from '../../apply/exec.ts';
 import { parseIp } from '../../model/ip.ts';
-import { canonCidr, type IpRoute } from './plan.ts';
+import type { IpRoute } from './plan.ts';
+
+/** `addr/prefix` with the address in canonical text, as plan.ts writes it. */
+function canonCidr(addr: string, prefix: number, family: 4 | 6): string {
+  return `${parseIp(addr, family)?.text ?? addr}/${prefix}`;
+}
 
 export interface NicLive {
   name: string;

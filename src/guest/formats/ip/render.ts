@@ -1,16 +1,18 @@
 /**
- * Plain `ip` renderer: the static part of the config as iproute2 commands, as data (`renderIpCommands`,
- * `renderIpCommandsByNic`, used by apply) and as `/etc/osnet/ip-commands.sh`. Addresses and routes use
- * `replace`, so running them twice is harmless; `ip link add` (bonds, VLANs) is guarded in the script and
- * must be skipped by callers when the device exists (`isCreate`). DHCP, SLAAC and DNS are not `ip`
- * matters: the script names them in comments and leaves them to the system.
+ * Plain `ip` renderer: the static part of the config (plan.ts, which the live apply reads too) as
+ * iproute2 commands, as data (`renderIpCommands`, `renderIpCommandsByNic`) and as
+ * `/etc/osnet/ip-commands.sh`. Addresses and routes use `replace`, so running them twice is harmless;
+ * `ip link add` (bonds, VLANs) is guarded in the script and must be skipped by callers when the device
+ * exists (`isCreate`). DHCP, SLAAC and DNS are not `ip` matters: the script names them in comments and
+ * leaves them to the system.
  *
  * @example
  *   renderIpCommands(cfg)[0]; // ['ip', 'link', 'set', 'dev', 'eth0', 'mtu', '1450']
  */
-import type { NetworkConfig, Route } from '../../model/types.ts';
-import { type NicView, needsOnLink, nicViews } from '../nic.ts';
+import type { NetworkConfig } from '../../model/types.ts';
+import type { NicView } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
+import { createArgs, type IpNic, ipNics } from './plan.ts';
 
 export type IpCommand = string[];
 
@@ -26,38 +28,17 @@ export function createdDevice(cmd: IpCommand): string | undefined {
   return i >= 0 ? cmd[i + 1] : cmd[3];
 }
 
-function createCommands(nic: NicView): IpCommand[] {
-  const { link } = nic;
-  if (link.kind === 'bond') {
-    const cmd = ['ip', 'link', 'add', nic.name, 'type', 'bond', 'mode', link.mode];
-    if (link.miimon !== undefined) cmd.push('miimon', String(link.miimon));
-    if (link.hashPolicy !== undefined) cmd.push('xmit_hash_policy', link.hashPolicy);
-    // Members are enslaved here, once the bond exists; the kernel wants them down while that happens.
-    const enslave = nic.bondMembers.flatMap((m) => [
-      ['ip', 'link', 'set', 'dev', m, 'down'],
-      ['ip', 'link', 'set', 'dev', m, 'master', nic.name],
-      ['ip', 'link', 'set', 'dev', m, 'up'],
-    ]);
-    return [cmd, ...enslave];
-  }
-  if (link.kind === 'vlan' && nic.vlanParent) {
-    return [
-      [
-        'ip',
-        'link',
-        'add',
-        'link',
-        nic.vlanParent,
-        'name',
-        nic.name,
-        'type',
-        'vlan',
-        'id',
-        String(link.vlanId),
-      ],
-    ];
-  }
-  return [];
+function createCommands(p: IpNic): IpCommand[] {
+  if (!p.create) return [];
+  const cmd = ['ip', ...createArgs(p.nic.name, p.create)];
+  if (p.create.type !== 'bond') return [cmd];
+  // Members are enslaved here, once the bond exists; the kernel wants them down while that happens.
+  const enslave = p.nic.bondMembers.flatMap((m) => [
+    ['ip', 'link', 'set', 'dev', m, 'down'],
+    ['ip', 'link', 'set', 'dev', m, 'master', p.nic.name],
+    ['ip', 'link', 'set', 'dev', m, 'up'],
+  ]);
+  return [cmd, ...enslave];
 }
 
 function linkCommands(nic: NicView): IpCommand[] {
@@ -70,41 +51,29 @@ function linkCommands(nic: NicView): IpCommand[] {
   return out;
 }
 
-/**
- * Whether `ip` can add this route now. The kernel refuses a gateway (even on-link) on a NIC without an
- * address of that family, so routes of a DHCP-only family wait for the lease: the DHCP client or the
- * system renderer sets them. IPv6 link-local gateways always work.
- */
-export function routableNow(r: Route, nic: NicView): boolean {
-  if (nic.addresses.some((a) => a.family === r.family)) return true;
-  return r.family === 6 && r.via.startsWith('fe80:');
-}
-
-function l3Commands(nic: NicView): IpCommand[] {
+function l3Commands(p: IpNic): IpCommand[] {
+  const { nic } = p;
   if (nic.bondMaster) return [];
   const out: IpCommand[] = [];
   for (const a of nic.addresses)
     out.push(['ip', `-${a.family}`, 'address', 'replace', a.cidr, 'dev', nic.name]);
-  for (const r of nic.routes.filter((x) => routableNow(x, nic))) {
+  for (const { route: r, onlink } of p.routes) {
     const cmd = ['ip', `-${r.family}`, 'route', 'replace', r.to, 'via', r.via, 'dev', nic.name];
     if (r.metric !== undefined) cmd.push('metric', String(r.metric));
-    if (needsOnLink(r, nic)) cmd.push('onlink');
+    if (onlink) cmd.push('onlink');
     out.push(cmd);
   }
   return out;
 }
 
-/**
- * Commands per NIC, in an order that works from scratch: every NIC's link commands come after the
- * devices it depends on exist (physical NICs, then bonds, then VLANs).
- */
+function nicCommands(p: IpNic): IpCommand[] {
+  return [...createCommands(p), ...linkCommands(p.nic), ...l3Commands(p)];
+}
+
+/** Commands per NIC, in the working order of plan.ts (a device exists before anything names it). */
 export function renderIpCommandsByNic(cfg: NetworkConfig): Map<string, IpCommand[]> {
-  const nics = nicViews(cfg);
-  const rank = { physical: 0, bond: 1, vlan: 2 } as const;
-  const ordered = [...nics].sort((a, b) => rank[a.link.kind] - rank[b.link.kind]);
   const out = new Map<string, IpCommand[]>();
-  for (const nic of ordered)
-    out.set(nic.name, [...createCommands(nic), ...linkCommands(nic), ...l3Commands(nic)]);
+  for (const p of ipNics(cfg)) out.set(p.nic.name, nicCommands(p));
   return out;
 }
 
@@ -118,12 +87,13 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-function notes(nic: NicView): string[] {
+function notes(p: IpNic): string[] {
+  const { nic } = p;
   const out: string[] = [];
   if (nic.dhcp4) out.push(`# ${nic.name}: IPv4 by DHCP (not an ip command)`);
   if (nic.acceptRa) out.push(`# ${nic.name}: IPv6 by router advertisement${nic.dhcp6 ? ' and DHCPv6' : ''}`);
   if (nic.dns.length > 0) out.push(`# ${nic.name}: DNS ${nic.dns.join(' ')}`);
-  for (const r of nic.bondMaster ? [] : nic.routes.filter((x) => !routableNow(x, nic))) {
+  for (const r of nic.bondMaster ? [] : p.deferred) {
     out.push(`# ${nic.name}: route ${r.to} via ${r.via} waits for a DHCP lease (set by the DHCP client)`);
   }
   return out;
@@ -132,11 +102,9 @@ function notes(nic: NicView): string[] {
 /** Renders `/etc/osnet/ip-commands.sh`. */
 export function renderIp(cfg: NetworkConfig, opts: RenderOptions = {}): RenderedFile[] {
   const lines = ['#!/bin/sh', `# ${opts.header ?? DEFAULT_HEADER}`, 'set -e'];
-  const views = new Map(nicViews(cfg).map((n) => [n.name, n]));
-  for (const [name, cmds] of renderIpCommandsByNic(cfg)) {
-    const nic = views.get(name);
-    if (nic) lines.push(...notes(nic));
-    for (const cmd of cmds) {
+  for (const p of ipNics(cfg)) {
+    lines.push(...notes(p));
+    for (const cmd of nicCommands(p)) {
       const text = cmd.map(shellQuote).join(' ');
       const dev = createdDevice(cmd);
       lines.push(dev ? `ip link show dev ${shellQuote(dev)} >/dev/null 2>&1 || ${text}` : text);

@@ -7,8 +7,9 @@
  *   renderNetplan(resolveNames(parse(json), macs)); // [{ path: '/etc/netplan/50-osnet-eth0.yaml', ... }]
  */
 import { stringify } from 'yaml';
+import { isDefaultRoute, needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { type NicView, nicViews } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Yaml = Record<string, unknown>;
@@ -17,7 +18,7 @@ function routes(nic: NicView): Yaml[] {
   return nic.routes.map((r) => ({
     to: isDefaultRoute(r) ? 'default' : r.to,
     via: r.via,
-    ...(needsOnLink(r, nic) ? { 'on-link': true } : {}),
+    ...(needsOnLink(r, nic.addresses) ? { 'on-link': true } : {}),
     ...(r.metric !== undefined ? { metric: r.metric } : {}),
   }));
 }

@@ -7,8 +7,10 @@
  * @example
  *   renderNetworkd(cfg).map((f) => f.path); // ['/etc/systemd/network/50-osnet-eth0.network', ...]
  */
+
+import { needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
-import { type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { type NicView, nicViews } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Section = [name: string, entries: [key: string, value: string | number][]];
@@ -45,7 +47,7 @@ function networkFile(nic: NicView): Section[] {
       ['Destination', r.to],
       ['Gateway', r.via],
     ];
-    if (needsOnLink(r, nic)) entries.push(['GatewayOnLink', 'yes']);
+    if (needsOnLink(r, nic.addresses)) entries.push(['GatewayOnLink', 'yes']);
     if (r.metric !== undefined) entries.push(['Metric', r.metric]);
     sections.push(['Route', entries]);
   }

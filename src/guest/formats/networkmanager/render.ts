@@ -8,8 +8,9 @@
  *   renderNetworkManager(cfg)[0]?.path; // '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection'
  */
 import { createHash } from 'node:crypto';
+import { isDefaultRoute, needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig, Route } from '../../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { type NicView, nicViews } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Entries = [string, string | number][];
@@ -35,7 +36,7 @@ function routeEntries(nic: NicView, family: 4 | 6, useGatewayKey: boolean): Entr
     if (useGatewayKey && isDefaultRoute(r)) continue;
     const value = `${r.to},${r.via}${r.metric !== undefined ? `,${r.metric}` : ''}`;
     out.push([`route${n}`, value]);
-    if (needsOnLink(r, nic)) out.push([`route${n}_options`, 'onlink=true']);
+    if (needsOnLink(r, nic.addresses)) out.push([`route${n}_options`, 'onlink=true']);
     n++;
   }
   return out;
@@ -59,7 +60,7 @@ function ipSection(nic: NicView, family: 4 | 6): Entries {
   const def = nic.routes.find((r) => r.family === family && isDefaultRoute(r));
   // A gateway is only valid with static addresses and cannot be marked on-link; otherwise a 0/0 route.
   // NM's own keyfile writer puts it after the first address, so that is the form written here.
-  const useGatewayKey = !dynamic && addrs.length > 0 && def !== undefined && !needsOnLink(def, nic);
+  const useGatewayKey = !dynamic && addrs.length > 0 && def !== undefined && !needsOnLink(def, nic.addresses);
   addrs.forEach((a, i) => {
     e.push([`address${i + 1}`, i === 0 && useGatewayKey && def ? `${a.cidr},${def.via}` : a.cidr]);
   });

@@ -8,8 +8,10 @@
  * @example
  *   renderSysconfig(cfg).map((f) => f.path); // ['/etc/sysconfig/network-scripts/ifcfg-eth0', ...]
  */
+
+import { isDefaultRoute, needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig, Route } from '../../model/types.ts';
-import { isDefaultRoute, type NicView, needsOnLink, nicViews } from '../nic.ts';
+import { type NicView, nicViews } from '../nic.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 const DIR = '/etc/sysconfig/network-scripts';
@@ -51,7 +53,7 @@ function ifcfg(nic: NicView): [string, string | number][] {
     e.push([`IPADDR${n}`, addr], [`PREFIX${n}`, prefix]);
   });
   const def4 = defaultRoute(nic, 4);
-  if (def4 && v4.length > 0 && !needsOnLink(def4, nic)) e.push(['GATEWAY', def4.via]);
+  if (def4 && v4.length > 0 && !needsOnLink(def4, nic.addresses)) e.push(['GATEWAY', def4.via]);
   const metric4 = def4?.metric ?? nic.dynamicMetric[4];
   e.push(['DEFROUTE', def4 || nic.dhcp4 ? 'yes' : 'no']);
   if (metric4 !== undefined) e.push(['IPV4_ROUTE_METRIC', metric4]);
@@ -65,7 +67,7 @@ function ifcfg(nic: NicView): [string, string | number][] {
     if (first) e.push(['IPV6ADDR', first.cidr]);
     if (rest.length > 0) e.push(['IPV6ADDR_SECONDARIES', rest.map((a) => a.cidr).join(' ')]);
     const def6 = defaultRoute(nic, 6);
-    if (def6 && v6.length > 0 && !needsOnLink(def6, nic))
+    if (def6 && v6.length > 0 && !needsOnLink(def6, nic.addresses))
       e.push(['IPV6_DEFAULTGW', `${def6.via}%${nic.name}`]);
     const metric6 = def6?.metric ?? nic.dynamicMetric[6];
     if (metric6 !== undefined) e.push(['IPV6_ROUTE_METRIC', metric6]);
@@ -87,11 +89,11 @@ function routeLines(nic: NicView, family: 4 | 6): string[] {
   const hasStatic = nic.addresses.some((a) => a.family === family);
   return nic.routes
     .filter((r) => r.family === family)
-    .filter((r) => !(isDefaultRoute(r) && hasStatic && !needsOnLink(r, nic)))
+    .filter((r) => !(isDefaultRoute(r) && hasStatic && !needsOnLink(r, nic.addresses)))
     .map((r) => {
       const to = isDefaultRoute(r) ? 'default' : r.to;
       const metric = r.metric !== undefined ? ` metric ${r.metric}` : '';
-      return `${to} via ${r.via} dev ${nic.name}${metric}${needsOnLink(r, nic) ? ' onlink' : ''}`;
+      return `${to} via ${r.via} dev ${nic.name}${metric}${needsOnLink(r, nic.addresses) ? ' onlink' : ''}`;
     });
 }
 

@@ -13,9 +13,9 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Format } from '../../../guest/formats/index.ts';
-import { routableNow } from '../../../guest/formats/ip/render.ts';
 import { type NicView, nicViews } from '../../../guest/formats/nic.ts';
 import { parseIp } from '../../../guest/model/ip.ts';
+import { routableNow } from '../../../guest/model/routes.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
 import { run, withTempDir } from '../run.ts';
 
@@ -195,7 +195,7 @@ export function withoutLeaseRoutes(
 ): Map<string, NicSemantics> {
   return adjustPerNic(expected, cfg, (e, nic) => {
     const waiting = new Set(
-      nic.routes.filter((r) => !routableNow(r, nic)).map((r) => `${r.to} via ${r.via}`),
+      nic.routes.filter((r) => !routableNow(r, nic.addresses)).map((r) => `${r.to} via ${r.via}`),
     );
     return { ...e, routes: e.routes.filter((r) => !waiting.has(r)) };
   });

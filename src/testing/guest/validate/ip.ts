@@ -9,9 +9,10 @@
  *   const r = await validateIp(renderIp(cfg), cfg);
  */
 
-import { renderIpCommandsByNic, routableNow } from '../../../guest/formats/ip/render.ts';
+import { renderIpCommandsByNic } from '../../../guest/formats/ip/render.ts';
 import { nicViews } from '../../../guest/formats/nic.ts';
 import type { RenderedFile } from '../../../guest/formats/types.ts';
+import { routableNow } from '../../../guest/model/routes.ts';
 import type { NetworkConfig } from '../../../guest/model/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 
@@ -100,7 +101,7 @@ export async function readBack(
     if (JSON.stringify([...got].sort()) !== JSON.stringify([...want].sort())) {
       errors.push(`${nic.name}: addresses ${JSON.stringify(got)}, want ${JSON.stringify(want)}`);
     }
-    for (const r of nic.bondMaster ? [] : nic.routes.filter((x) => routableNow(x, nic))) {
+    for (const r of nic.bondMaster ? [] : nic.routes.filter((x) => routableNow(x, nic.addresses))) {
       const table = r.family === 4 ? routes4 : routes6;
       const hit = table.find(
         (x) =>

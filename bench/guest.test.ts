@@ -19,5 +19,7 @@ test('bench/guest.ts runs on one sample', () => {
   assert.ok(row, r.stdout);
   const cells = row.split('|').map((c) => c.trim());
   assert.match(cells[2]!, /^\d+\.\d\d$/, 'osnet-guest netplan time');
+  assert.match(cells[3]!, /^\d+\.\d\d$/, 'cloud-init netplan time (cloudinit-oracle.py --bench)');
+  assert.match(cells[6]!, /^\d+\.\d\d$/, 'cloud-init ENI time');
   assert.match(cells[8]!, /^\d+\.\d\d$/, 'render+apply time');
 });

@@ -1,7 +1,8 @@
 /**
  * osnet-guest against cloud-init on the fixture corpus: per sample, the time to go from network_data.json
  * to configuration files (parse, name NICs, render, write to a temp dir) for netplan and ifupdown/ENI, the
- * same for Debian's cloud-init (convert_net_json, network_state, renderer, in one warm python process),
+ * same for Debian's cloud-init (the tests' oracle, src/testing/guest/cloudinit/cloudinit-oracle.py --bench:
+ * convert_net_json, network_state, renderer, in one warm python process),
  * their ratio, and osnet-guest's render+apply with the `ip` format into a network namespace.
  * Prints figures only; nothing passes or fails.
  *
@@ -11,17 +12,18 @@
  *   node bench/guest.ts --iterations 50
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { applyConfig } from '../src/guest/apply/index.ts';
+import { RENDERERS } from '../src/guest/formats/index.ts';
 import { parse } from '../src/guest/model/parse.ts';
 import { resolveNames } from '../src/guest/model/resolve-names.ts';
 import type { NetworkConfig } from '../src/guest/model/types.ts';
-import { RENDERERS } from '../src/guest/render/index.ts';
+import { ORACLE } from '../src/testing/guest/cloudinit/cloudinit.ts';
+import { loadFixtures } from '../src/testing/guest/fixtures.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,7 +44,6 @@ if (!Number.isInteger(N) || N < 1) {
   process.exit(64);
 }
 const WARMUP = Math.min(5, N);
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'guest', 'fixtures');
 
 interface Sample {
   name: string;
@@ -60,25 +61,17 @@ function median(xs: number[]): number {
 }
 
 function loadSamples(): { samples: Sample[]; skipped: string[] } {
-  const index = JSON.parse(readFileSync(join(FIXTURES, 'index.json'), 'utf8')) as {
-    file: string;
-    invalid?: unknown;
-  }[];
   const samples: Sample[] = [];
   const skipped: string[] = [];
-  for (const e of index) {
-    if (e.invalid) continue;
-    const name = basename(e.file, '.json');
-    if (args.only && name !== args.only) continue;
-    const path = join(FIXTURES, e.file);
-    const raw = JSON.parse(readFileSync(path, 'utf8'));
+  for (const f of loadFixtures()) {
+    if (f.invalid || (args.only && f.name !== args.only)) continue;
     try {
-      const cfg = parse(raw);
+      const cfg = parse(f.raw);
       const macs = new Map<string, string>();
       for (const l of cfg.links) if (l.kind === 'physical') macs.set(l.mac, `osg-b${macs.size}`);
-      samples.push({ name, path, raw, cfg, macs });
+      samples.push({ name: f.name, path: f.path, raw: f.raw, cfg, macs });
     } catch (err) {
-      skipped.push(`${name} (${(err as Error).message})`);
+      skipped.push(`${f.name} (${(err as Error).message})`);
     }
   }
   return { samples, skipped };
@@ -136,33 +129,6 @@ async function timeApply(s: Sample): Promise<number | undefined> {
   return median(times);
 }
 
-const CLOUD_INIT_PY = `
-import json, shutil, statistics, sys, tempfile, time
-from cloudinit.sources.helpers import openstack
-from cloudinit.net import eni, netplan, network_state
-jobs = json.load(sys.stdin)
-out = {}
-for job in jobs:
-    nd = json.load(open(job["path"]))
-    res = {}
-    for name, cls in (("netplan", netplan.Renderer), ("ifupdown", eni.Renderer)):
-        times = []
-        try:
-            for i in range(job["warmup"] + job["n"]):
-                d = tempfile.mkdtemp(prefix="osg-bench-ci-")
-                t0 = time.perf_counter()
-                nc = openstack.convert_net_json(nd, known_macs=job["macs"])
-                cls(config={}).render_network_state(network_state.parse_net_config_data(nc), target=d)
-                if i >= job["warmup"]:
-                    times.append((time.perf_counter() - t0) * 1000)
-                shutil.rmtree(d)
-            res[name] = statistics.median(times)
-        except Exception as e:
-            res[name] = "rejected: %s" % str(e).splitlines()[0][:60]
-    out[job["name"]] = res
-print(json.dumps(out))
-`;
-
 function timeCloudInit(samples: Sample[]): Record<string, Record<string, number | string>> {
   const jobs = samples.map((s) => ({
     name: s.name,
@@ -171,7 +137,7 @@ function timeCloudInit(samples: Sample[]): Record<string, Record<string, number 
     n: N,
     warmup: WARMUP,
   }));
-  const r = spawnSync('/usr/bin/python3', ['-c', CLOUD_INIT_PY], {
+  const r = spawnSync('/usr/bin/python3', [ORACLE, '--bench'], {
     input: JSON.stringify(jobs),
     encoding: 'utf8',
   });

@@ -13,10 +13,10 @@ import type { LinkEvent } from '../host/link-monitor.ts';
 import { withLock } from '../host/lock.ts';
 import type { Logger } from '../lib/log.ts';
 import { type ApplyResult, applyConfig } from './apply/index.ts';
+import type { Format } from './formats/index.ts';
 import { parse } from './model/parse.ts';
 import { dropAbsentLinks, readSystemMacs, resolveNames } from './model/resolve-names.ts';
 import type { NetworkConfig } from './model/types.ts';
-import type { Format } from './render/types.ts';
 import { loadSource, type SourceOptions } from './source/index.ts';
 
 export interface AgentOptions {

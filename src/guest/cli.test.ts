@@ -4,10 +4,10 @@ import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { runCli } from '../testing/guest/cli.ts';
+import { Netns } from '../testing/guest/netns.ts';
+import { treeSums } from '../testing/guest/tree.ts';
 import { ALIAS_PATH, BIN_PATH, UDEV_RULE_PATH, UNIT_PATH } from './install.ts';
-import { runCli } from './testing/cli.ts';
-import { Netns } from './testing/netns.ts';
-import { treeSums } from './testing/tree.ts';
 
 const MAC0 = 'fa:16:3e:50:00:01';
 const VALID = {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OsnetError } from '../lib/errors.ts';
-import type { Format } from './render/types.ts';
+import { type Format, GUEST_FORMATS } from './formats/index.ts';
 
 /** Key/value pairs of an os-release file (quotes removed). */
 export function parseOsRelease(text: string): Record<string, string> {
@@ -26,22 +26,30 @@ export function parseOsRelease(text: string): Record<string, string> {
 
 const RHEL_LIKE = ['rhel', 'centos', 'rocky', 'almalinux', 'ol', 'fedora', 'cloudlinux', 'eurolinux'];
 
+/**
+ * For a distribution not named below, the installed stack wins, in this order: netplan first, since it
+ * generates the networkd or NetworkManager files and is what the system is configured with when present;
+ * NetworkManager before networkd, whose directory exists on most systemd systems whether used or not;
+ * ifupdown's interfaces file lingers on systems that moved on, so it comes last.
+ */
+const FALLBACK: readonly Format[] = ['netplan', 'networkmanager', 'networkd', 'ifupdown'];
+
+/** Whether every path by which `format` says its stack is installed exists under `root`. */
+function installed(format: Format, root: string): boolean {
+  return GUEST_FORMATS[format].installed?.every((p) => existsSync(join(root, p))) ?? false;
+}
+
 /** The format for an os-release and the tools present under `root`, or undefined if unknown. */
 export function formatFor(os: Record<string, string>, root: string): Format | undefined {
   const ids = [os.ID ?? '', ...(os.ID_LIKE ?? '').split(/\s+/)].filter(Boolean);
   const major = Number.parseInt(os.VERSION_ID ?? '', 10);
-  const has = (p: string) => existsSync(join(root, p));
   if (ids.includes('ubuntu')) return Number.isNaN(major) || major >= 18 ? 'netplan' : 'ifupdown';
-  if (ids.includes('debian')) return has('etc/netplan') && has('usr/sbin/netplan') ? 'netplan' : 'ifupdown';
+  if (ids.includes('debian')) return installed('netplan', root) ? 'netplan' : 'ifupdown';
   if (ids.some((i) => RHEL_LIKE.includes(i))) {
     if (os.ID === 'fedora' || (!Number.isNaN(major) && major >= 9)) return 'networkmanager';
     return 'sysconfig';
   }
-  if (has('usr/sbin/netplan') && has('etc/netplan')) return 'netplan';
-  if (has('etc/NetworkManager')) return 'networkmanager';
-  if (has('etc/systemd/network') && has('lib/systemd/systemd-networkd')) return 'networkd';
-  if (has('etc/network/interfaces')) return 'ifupdown';
-  return undefined;
+  return FALLBACK.find((f) => installed(f, root));
 }
 
 /** Detects the format under `root`; OSNET_ERR_UNSUPPORTED asking for --format when it cannot. */

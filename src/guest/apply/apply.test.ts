@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
+import { Netns } from '../../testing/guest/netns.ts';
+import { treeSums } from '../../testing/guest/tree.ts';
 import { parse } from '../model/parse.ts';
 import { parseMacMap, resolveNames } from '../model/resolve-names.ts';
-import { Netns } from '../testing/netns.ts';
-import { treeSums } from '../testing/tree.ts';
 import { simpleDiff } from './files.ts';
 import { applyConfig } from './index.ts';
 

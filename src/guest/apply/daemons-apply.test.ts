@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { logRecords, runCli, until } from '../testing/cli.ts';
-import { Netns } from '../testing/netns.ts';
-import { type DaemonKind, PrivateDaemon } from '../testing/private-daemon.ts';
-import { treeSums } from '../testing/tree.ts';
+import { logRecords, runCli, until } from '../../testing/guest/cli.ts';
+import { Netns } from '../../testing/guest/netns.ts';
+import { type DaemonKind, PrivateDaemon } from '../../testing/guest/private-daemon.ts';
+import { treeSums } from '../../testing/guest/tree.ts';
 
 // `osnet-guest apply` for real against systemd-networkd and NetworkManager: each daemon runs privately in
 // a netns `osa-*` (see PrivateDaemon), the CLI runs in that netns with --root on a temp tree whose config

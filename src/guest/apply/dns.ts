@@ -7,8 +7,9 @@
  * @example
  *   resolvConf(cfg); // { path: '/etc/resolv.conf', content: 'nameserver 8.8.8.8\n' }
  */
+
+import type { RenderedFile } from '../formats/types.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import type { RenderedFile } from '../render/types.ts';
 import { RESOLV_CONF } from './files.ts';
 
 /** glibc reads at most three nameserver lines. */

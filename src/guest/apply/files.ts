@@ -16,7 +16,7 @@ import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { writeAtomic } from '../../host/files.ts';
 import { OsnetError } from '../../lib/errors.ts';
-import type { RenderedFile } from '../render/types.ts';
+import type { RenderedFile } from '../formats/types.ts';
 
 /** osnet-guest's own state under the target root. */
 export const STATE_DIR = '/var/lib/osnet-guest';

@@ -8,14 +8,14 @@
  *   const result = await applyConfig(named, { format: 'netplan', root: '/' });
  *   result.touched; // ['ens4']
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log.ts';
+import { type Format, GUEST_FORMATS } from '../formats/index.ts';
+import { IpTool } from '../formats/ip/live.ts';
+import type { NicSets, RenderedFile } from '../formats/types.ts';
 import type { NetworkConfig } from '../model/types.ts';
-import { RENDERERS } from '../render/index.ts';
-import type { Format, RenderedFile } from '../render/types.ts';
 import { resolvConf } from './dns.ts';
 import {
   type FileChange,
@@ -28,14 +28,12 @@ import {
   writeManifest,
   writePlan,
 } from './files.ts';
-import { applyIp, IpTool } from './ip-apply.ts';
-import { driverFor, type NicSets } from './reconfigure.ts';
 
 export interface ApplyOptions {
   format: Format;
   /** Target root; `/` on a real system. */
   root: string;
-  /** Run the stack's tools (default: only when root is `/`, except ifupdown and ip which take a root). */
+  /** Run the stack's tools (default: only when root is `/`, and always for live formats such as ip). */
   reconfigure?: boolean;
   /** Run every tool inside this network namespace (tests). */
   netns?: string;
@@ -54,11 +52,14 @@ export interface ApplyResult {
   backup?: string;
 }
 
-/** Renders `cfg` in `format` (files at their target paths), DNS file included where the format needs it. */
+/**
+ * The files apply writes for `format` (at their target paths): the rendered ones, none for a format
+ * applied live, plus resolv.conf where the format's stack does not carry DNS.
+ */
 export async function renderFor(cfg: NetworkConfig, format: Format, root: string): Promise<RenderedFile[]> {
-  const files = format === 'ip' ? [] : [...RENDERERS[format](cfg, {})];
-  const ownsDns = format === 'ip' || (format === 'ifupdown' && !existsSync(join(root, 'sbin/resolvconf')));
-  if (ownsDns && !(await isSymlink(root, RESOLV_CONF))) {
+  const def = GUEST_FORMATS[format];
+  const files = def.apply.kind === 'live' ? [] : [...def.render(cfg, {})];
+  if (def.ownsDns(root) && !(await isSymlink(root, RESOLV_CONF))) {
     const rc = resolvConf(cfg);
     if (rc) files.push(rc);
   }
@@ -83,7 +84,8 @@ export async function applyConfig(cfg: NetworkConfig, opts: ApplyOptions): Promi
   const exec = opts.exec ?? new Exec();
   const log = opts.log;
   const root = opts.root;
-  const reconfigure = opts.reconfigure ?? (root === '/' || opts.format === 'ip');
+  const def = GUEST_FORMATS[opts.format];
+  const reconfigure = opts.reconfigure ?? (root === '/' || def.apply.kind === 'live');
   const wrap = (argv: string[]) => (opts.netns ? ['ip', 'netns', 'exec', opts.netns, ...argv] : argv);
   const startCmd = exec.history.length;
   const result: ApplyResult = { changes: [], touched: [], commands: [], missing: [] };
@@ -96,16 +98,16 @@ export async function applyConfig(cfg: NetworkConfig, opts: ApplyOptions): Promi
     ...(c.nic !== undefined ? { nic: c.nic } : {}),
   }));
 
-  if (opts.format === 'ip') {
+  if (def.apply.kind === 'live') {
     if (reconfigure) {
-      const ipRes = await applyIp(cfg, {
-        stateFile: join(root, STATE_DIR, 'ip-state.json'),
+      const live = await def.apply.run(cfg, {
+        stateFile: join(root, STATE_DIR, `${def.name}-state.json`),
         exec,
         ...(opts.netns ? { netns: opts.netns } : {}),
         ...(log ? { log } : {}),
       });
-      result.touched = ipRes.touched;
-      result.missing = ipRes.missing;
+      result.touched = live.touched;
+      result.missing = live.missing;
     }
     if (plan.changes.length > 0) {
       const backup = await makeBackup(root, plan);
@@ -126,7 +128,7 @@ export async function applyConfig(cfg: NetworkConfig, opts: ApplyOptions): Promi
     .filter((l) => l.kind === 'physical' && reconfigure && !present.has(l.name!))
     .map((l) => l.name!);
   const sets = nicSets(cfg, plan.changes, present);
-  const driver = driverFor(opts.format, { root });
+  const driver = def.apply.driver({ root });
   const backup = await makeBackup(root, plan);
   result.backup = backup.dir;
   try {

@@ -146,3 +146,19 @@ export function networkOf(addr: ParsedIp, prefix: number): string {
   const v = addr.value & prefixMask(prefix, addr.family);
   return `${addr.family === 4 ? formatV4(v) : formatV6(v)}/${prefix}`;
 }
+
+/** True for an IPv6 link-local address (fe80::/10), which is reachable on every link. */
+export function isLinkLocal6(addr: string): boolean {
+  const p = parseIp(addr, 6);
+  return p !== undefined && p.value >> 118n === 0x3fan;
+}
+
+/** True when `addr` lies inside the network of `cidr` (`address/prefix`, host bits allowed). */
+export function inSubnet(addr: string, cidr: string, family: 4 | 6): boolean {
+  const [net, len] = cidr.split('/') as [string, string];
+  const a = parseIp(addr, family);
+  const n = parseIp(net, family);
+  if (!a || !n) return false;
+  const mask = prefixMask(Number(len), family);
+  return (a.value & mask) === (n.value & mask);
+}

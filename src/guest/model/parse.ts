@@ -10,6 +10,7 @@
 import { OsnetError } from '../../lib/errors.ts';
 import { isNetworkAddress, maskToPrefix, parseIp } from './ip.ts';
 import { applyRoutePolicy } from './route-policy.ts';
+import { defaultDestination, isDefaultRoute } from './routes.ts';
 import {
   BOND_MODES,
   type BondMode,
@@ -274,10 +275,6 @@ function parseRoute(raw: unknown, path: string, family: 4 | 6): Route {
   return route;
 }
 
-function isDefault(r: Route): boolean {
-  return r.to === '0.0.0.0/0' || r.to === '::/0';
-}
-
 function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network {
   if (!isObj(raw)) fail(path, 'must be an object');
   const id = str(raw.id, `${path}.id`);
@@ -316,7 +313,7 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
     const route = parseRoute(r, rp, family);
     const clash = net.routes.find((o) => o.to === route.to);
     if (clash) {
-      const why = isDefault(route) ? 'two default gateways in one network' : 'duplicate destination';
+      const why = isDefaultRoute(route) ? 'two default gateways in one network' : 'duplicate destination';
       fail(rp, `${why}: ${route.to} via ${route.via} and via ${clash.via}`);
     }
     net.routes.push(route);
@@ -325,13 +322,13 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
   if (!absent(raw.gateway)) {
     // Some producers put the default gateway on the network itself rather than as a 0/0 route.
     const gw = ip(raw.gateway, `${path}.gateway`, family);
-    const existing = net.routes.find(isDefault);
+    const existing = net.routes.find(isDefaultRoute);
     if (existing && existing.via !== gw) {
       fail(`${path}.gateway`, `two default gateways in one network: ${gw} and route via ${existing.via}`);
     }
-    if (!existing) net.routes.push({ to: family === 4 ? '0.0.0.0/0' : '::/0', via: gw, family });
+    if (!existing) net.routes.push({ to: defaultDestination(family), via: gw, family });
   }
-  const def = net.routes.find(isDefault);
+  const def = net.routes.find(isDefaultRoute);
   if (def) net.gateway = def.via;
 
   dnsServices(raw.services, `${path}.services`, net.dns, net.search);

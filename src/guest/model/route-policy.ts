@@ -13,6 +13,7 @@
  *   const cfg = applyRoutePolicy(parsed);
  *   cfg.networks[0]?.metric; // 100
  */
+import { isDefaultRoute } from './routes.ts';
 import type { Network, NetworkConfig } from './types.ts';
 
 /** Metric step between NICs; leaves room for a local admin to slot routes in between. */
@@ -38,7 +39,7 @@ export function applyRoutePolicy(cfg: NetworkConfig): NetworkConfig {
     const metric = carriesDefault(n) ? defaultRouteMetric(cfg, n.link, n.family) : undefined;
     if (metric === undefined) return { ...n, routes: n.routes.map((r) => ({ ...r })) };
     const routes = n.routes.map((r) =>
-      (r.to === '0.0.0.0/0' || r.to === '::/0') && r.metric === undefined ? { ...r, metric } : { ...r },
+      isDefaultRoute(r) && r.metric === undefined ? { ...r, metric } : { ...r },
     );
     return { ...n, metric, routes };
   });

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI } from '../testing/cli.ts';
+import { CLI } from '../../testing/guest/cli.ts';
 
 // A real block device labelled config-2: an ext4 image (no ISO 9660 or VFAT tool is installed here; the
 // lookup and mount path are the same) on a loop device, found by blkid (this host has no udev by-label

@@ -4,8 +4,8 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { logRecords, runCli, spawnCli, until } from '../testing/cli.ts';
-import { Netns } from '../testing/netns.ts';
+import { logRecords, runCli, spawnCli, until } from '../../testing/guest/cli.ts';
+import { Netns } from '../../testing/guest/netns.ts';
 
 // `watch` and `event` run for real inside a namespace: NICs found through the namespace's /sys/class/net,
 // link events from `ip monitor`, the ifupdown format applied with ifup/ifdown against a target root.

@@ -1,0 +1,36 @@
+/**
+ * NetworkManager keyfiles (`/etc/NetworkManager/system-connections`): `nmcli connection reload`, then
+ * `nmcli connection up id <id>` per changed NIC (the id read from its keyfile). DNS is in the keyfiles.
+ *
+ * @example
+ *   networkmanager.apply.driver({ root: '/' }).after({ up: [], down: [] }, []); // [['nmcli', 'connection', 'reload']]
+ */
+import type { FileChange } from '../../apply/files.ts';
+import type { GuestFormat } from '../types.ts';
+import { renderNetworkManager } from './render.ts';
+
+function connectionId(c: FileChange): string | undefined {
+  return c.content ? /^id=(.+)$/m.exec(c.content)?.[1]?.trim() : undefined;
+}
+
+export const networkmanager = {
+  name: 'networkmanager',
+  render: renderNetworkManager,
+  apply: {
+    kind: 'files',
+    driver: () => ({
+      before: () => [],
+      after: (n, changes) => {
+        const ups = changes
+          .filter((c) => c.action !== 'remove' && c.nic !== undefined && n.up.includes(c.nic))
+          .map((c) => {
+            const id = connectionId(c);
+            return id ? ['nmcli', 'connection', 'up', 'id', id] : ['nmcli', 'device', 'connect', c.nic!];
+          });
+        return [['nmcli', 'connection', 'reload'], ...ups];
+      },
+    }),
+  },
+  ownsDns: () => false,
+  installed: ['etc/NetworkManager'],
+} as const satisfies GuestFormat;

@@ -49,13 +49,8 @@ test('a failed write keeps the old target and removes its temp file', async () =
   );
 });
 
-test('writeAtomic fsyncs the file before the rename and the directory after it (strace)', async (t) => {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-  } catch {
-    t.skip('strace not installed');
-    return;
-  }
+// strace comes from scripts/lab/install (the test command's install step)
+test('writeAtomic fsyncs the file before the rename and the directory after it (strace)', async () => {
   const sub = join(dir, 'durable');
   await mkdir(sub);
   const target = join(sub, 'f.json');

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 // The skeleton tested as it runs: a real process, real HTTP, real signals.
-const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), 'testing', 'sample-service.ts');
+const SAMPLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'testing', 'service', 'sample-service.ts');
 
 let dir: string;
 before(async () => {

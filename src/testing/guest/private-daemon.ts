@@ -43,6 +43,7 @@ export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$bus"
 // /run/systemd/network holds what `netplan generate --root-dir <root>` writes.
 const NETWORKD = `${COMMON}
 bind etc/systemd/network
+mkdir -p /run/systemd  # absent where systemd never ran
 mount -t tmpfs none /run/systemd
 mkdir -p /run/systemd/network /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp
 bind run/systemd/network

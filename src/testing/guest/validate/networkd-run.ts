@@ -19,7 +19,9 @@ const SCRIPT = `
 set -e
 dir=$1; shift
 mount --make-rprivate /
+mkdir -p /etc/systemd/network
 mount -t tmpfs none /etc/systemd/network
+mkdir -p /run/systemd  # absent where systemd never ran
 mount -t tmpfs none /run/systemd
 # A read-only /sys tells networkd there is no udev to wait for (as in a container); the host's udev
 # database, keyed by ifindex, would otherwise describe other NICs.

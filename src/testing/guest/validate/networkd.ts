@@ -14,7 +14,9 @@ import { lines, run, type ValidationResult, withTempDir, writeTree } from '../ru
 const SCRIPT = `
 set -e
 mount --make-rprivate /
+mkdir -p /etc/systemd/network
 mount -t tmpfs none /etc/systemd/network
+mkdir -p /run/systemd  # absent where systemd never ran
 mount -t tmpfs none /run/systemd
 mount -t sysfs -o ro sysfs /sys
 mkdir -p /run/systemd/netif/links /run/systemd/netif/leases /run/systemd/netif/lldp

@@ -8,8 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../../cli/program.ts';
 import { OsnetError } from '../../lib/errors.ts';
-import { runService } from '../service.ts';
-import { withSettings } from '../settings.ts';
+import { runService } from '../../service/service.ts';
+import { withSettings } from '../../service/settings.ts';
 
 interface Flags {
   listen?: string;

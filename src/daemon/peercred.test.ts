@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { buildNative } from '../../scripts/build-native.ts';
 import { OsnetError } from '../lib/errors.ts';
 import {
@@ -27,6 +29,7 @@ s.on('end', () => process.exit(0));
 `;
 
 let dir: string;
+let built: string;
 let sockPath: string;
 let server: Server;
 /** Each connection's credentials (or the error reading them), taken on 'connection' as the daemon will. */
@@ -62,7 +65,7 @@ async function connectFrom(args: string[], opts: { uid?: number; gid?: number } 
 }
 
 before(async () => {
-  await buildNative();
+  built = (await buildNative())[0]!.path;
   dir = await mkdtemp(join(tmpdir(), 'osnet-peercred-'));
   // clients run as other users must reach the socket
   await chmod(dir, 0o755);
@@ -239,5 +242,59 @@ describe('loading the addon', () => {
     const found = addonCandidates({}).filter((p) => p.endsWith(join('dist', 'native', 'peercred.node')));
     assert.ok(found.length > 0);
     assert.equal(typeof loadPeerCredAddon(addonCandidates({})).peerCred, 'function');
+  });
+});
+
+describe('a bundled daemon finds the addon', () => {
+  /** A bundle that serves one connection and prints the peer as the daemon will see it. */
+  const PROBE = `
+    import { createServer, connect } from 'node:net';
+    import { peerCredOf } from ${JSON.stringify(fileURLToPath(new URL('./peercred.ts', import.meta.url)))};
+    const path = process.argv[2];
+    const server = createServer((s) => { console.log(JSON.stringify(peerCredOf(s))); s.destroy(); server.close(); });
+    server.listen(path, () => connect(path).on('error', () => {}));
+  `;
+
+  for (const layout of ['next to the bundle', 'in ../native']) {
+    it(layout, async () => {
+      const root = await mkdtemp(join(dir, 'bundle-'));
+      await mkdir(join(root, 'bin'));
+      await mkdir(join(root, 'native'));
+      const bundle = join(root, 'bin', 'probe.mjs');
+      await build({
+        stdin: { contents: PROBE, resolveDir: import.meta.dirname, loader: 'ts' },
+        outfile: bundle,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        logLevel: 'silent',
+      });
+      const dest =
+        layout === 'next to the bundle'
+          ? join(root, 'bin', 'peercred.node')
+          : join(root, 'native', 'peercred.node');
+      await copyFile(built, dest);
+      const env = { ...process.env };
+      delete env[ADDON_ENV];
+      const r = spawnSync(process.execPath, [bundle, join(root, 's.sock')], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { pid: r.pid, uid: 0, gid: 0 });
+    });
+  }
+
+  it('without the addon anywhere, the bundle fails with the OsnetError naming the env override', async () => {
+    const root = await mkdtemp(join(dir, 'bundle-'));
+    const bundle = join(root, 'bin', 'probe.mjs');
+    await build({
+      stdin: { contents: PROBE, resolveDir: import.meta.dirname, loader: 'ts' },
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const r = spawnSync(process.execPath, [bundle, join(root, 's.sock')], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, new RegExp(`peercred\\.node is missing.*${ADDON_ENV}`));
   });
 });

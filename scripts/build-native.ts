@@ -86,8 +86,9 @@ async function buildOne(name: string, outDir: string, force: boolean): Promise<B
   const old = existsSync(stamp) ? (await readFile(stamp, 'utf8')).trim() : '';
   if (!force && old === hash && existsSync(out)) return { name, path: out, rebuilt: false };
 
-  // node-gyp writes build/ next to binding.gyp: build from a copy so native/ stays clean
-  const work = join(outDir, '.build', name);
+  // node-gyp writes build/ next to binding.gyp: build from a copy so native/ stays clean; one copy per
+  // process, so two builds at once (parallel test files) never share a tree and the rename picks a winner
+  const work = join(outDir, '.build', `${name}-${process.pid}`);
   await rm(work, { recursive: true, force: true });
   await mkdir(dirname(work), { recursive: true });
   await cp(srcDir, work, { recursive: true, filter: (src) => !src.startsWith(join(srcDir, 'build')) });
@@ -96,7 +97,7 @@ async function buildOne(name: string, outDir: string, force: boolean): Promise<B
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, npm_config_nodedir: nodeDir, npm_config_offline: 'true' },
   });
-  const tmp = `${out}.tmp`;
+  const tmp = `${out}.${process.pid}.tmp`;
   await copyFile(join(work, 'build', 'Release', `${name}.node`), tmp);
   await rename(tmp, out);
   await writeFile(stamp, `${hash}\n`);

@@ -1,0 +1,107 @@
+/**
+ * Per-call arguments from both channels: `args.cni` in the config and CNI_ARGS in the environment.
+ * CONVENTIONS: when `args` carries a key, the CNI_ARGS field for it must be ignored (args.cni.ips
+ * replaces IP, args.cni.mac replaces MAC, and a key of the same name replaces any other field).
+ * Kubernetes passes the pod in CNI_ARGS: K8S_POD_NAMESPACE, K8S_POD_NAME, K8S_POD_UID,
+ * K8S_POD_INFRA_CONTAINER_ID.
+ */
+import { parseIpList } from './config.ts';
+import { CNI_ERR, CniError } from './errors.ts';
+import { type JsonObject, MAC, optString } from './fields.ts';
+
+export interface K8sPod {
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  infraContainerId?: string;
+}
+
+export interface CallArgs {
+  /** Requested IPs (args.cni.ips, else CNI_ARGS IP=a,b). */
+  ips?: string[];
+  /** Requested MAC (args.cni.mac, else CNI_ARGS MAC). */
+  mac?: string;
+  k8s: K8sPod;
+  /** The CNI_ARGS fields still in force after args.cni took its keys. */
+  cniArgs: Record<string, string>;
+  /** args.cni as given. */
+  argsCni: JsonObject;
+}
+
+/** CNI_ARGS fields and the args.cni key that replaces each. */
+const ARGS_CNI_KEY: Record<string, string> = { IP: 'ips', MAC: 'mac' };
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const K8S_UID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+function argError(key: string, what: string, from: Source = 'CNI_ARGS'): never {
+  const code = from === 'CNI_ARGS' ? CNI_ERR.INVALID_ENV : CNI_ERR.INVALID_CONFIG;
+  throw new CniError(code, `${from}.${key} ${what}`, { field: `${from}.${key}` });
+}
+
+type Source = 'CNI_ARGS' | 'args.cni';
+
+function k8sPod(a: Record<string, string>, from: Source): K8sPod {
+  const pod: K8sPod = {};
+  const ns = a.K8S_POD_NAMESPACE;
+  if (ns !== undefined) {
+    if (!DNS_LABEL.test(ns))
+      argError('K8S_POD_NAMESPACE', `must be a Kubernetes namespace name, not ${JSON.stringify(ns)}`, from);
+    pod.namespace = ns;
+  }
+  const name = a.K8S_POD_NAME;
+  if (name !== undefined) {
+    if (!DNS_SUBDOMAIN.test(name))
+      argError('K8S_POD_NAME', `must be a Kubernetes pod name, not ${JSON.stringify(name)}`, from);
+    pod.name = name;
+  }
+  const uid = a.K8S_POD_UID;
+  if (uid !== undefined) {
+    if (!K8S_UID.test(uid)) argError('K8S_POD_UID', `must be a UUID, not ${JSON.stringify(uid)}`, from);
+    pod.uid = uid;
+  }
+  const infra = a.K8S_POD_INFRA_CONTAINER_ID;
+  if (infra !== undefined && infra !== '') pod.infraContainerId = infra;
+  return pod;
+}
+
+export function mergeArgs(cniArgs: Record<string, string>, configArgs: JsonObject | undefined): CallArgs {
+  const argsCni = (configArgs?.cni as JsonObject | undefined) ?? {};
+  const kept: Record<string, string> = Object.create(null);
+  for (const [key, value] of Object.entries(cniArgs)) {
+    const replacement = ARGS_CNI_KEY[key] ?? key;
+    if (argsCni[replacement] === undefined && argsCni[key] === undefined) kept[key] = value;
+  }
+  const out: CallArgs = { k8s: k8sPod(kept, 'CNI_ARGS'), cniArgs: kept, argsCni };
+  if (argsCni.ips !== undefined) {
+    out.ips = parseIpList(argsCni.ips, 'args.cni.ips');
+  } else if (kept.IP !== undefined) {
+    const list = kept.IP.split(',').filter((s) => s !== '');
+    try {
+      out.ips = parseIpList(list, 'CNI_ARGS.IP');
+    } catch (e) {
+      argError('IP', `must be IP addresses separated by ',' (${(e as Error).message})`);
+    }
+  }
+  const mac = optString(
+    argsCni,
+    'mac',
+    'args.cni',
+    { code: CNI_ERR.INVALID_CONFIG },
+    { pattern: MAC, shape: 'a MAC address' },
+  );
+  if (mac !== undefined) out.mac = mac;
+  else if (kept.MAC !== undefined) {
+    if (!MAC.test(kept.MAC)) argError('MAC', `must be a MAC address, not ${JSON.stringify(kept.MAC)}`);
+    out.mac = kept.MAC;
+  }
+  // a pod given in args.cni (same key names) replaces the CNI_ARGS one
+  const podFromArgs: Record<string, string> = {};
+  for (const key of ['K8S_POD_NAMESPACE', 'K8S_POD_NAME', 'K8S_POD_UID', 'K8S_POD_INFRA_CONTAINER_ID']) {
+    const v = optString(argsCni, key, 'args.cni', { code: CNI_ERR.INVALID_CONFIG });
+    if (v !== undefined) podFromArgs[key] = v;
+  }
+  if (Object.keys(podFromArgs).length > 0) out.k8s = { ...out.k8s, ...k8sPod(podFromArgs, 'args.cni') };
+  return out;
+}

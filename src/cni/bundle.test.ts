@@ -1,0 +1,65 @@
+/**
+ * The thin plugin runs once per pod per verb, so what src/cni pulls in is what every call pays to
+ * load: only src/cni itself, the error registry and Node built-ins, no npm package.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { build } from 'esbuild';
+
+const here = import.meta.dirname;
+const MAX_BYTES = 48 * 1024;
+
+describe('src/cni stays small', () => {
+  it('bundles from src/cni and src/lib/errors.ts only, under 48 KiB', async () => {
+    const modules = (await readdir(here)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const r = await build({
+      stdin: {
+        contents: modules.map((m) => `export * from './${m}';`).join('\n'),
+        resolveDir: here,
+        loader: 'ts',
+      },
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(r.metafile.inputs).filter((p) => p !== '<stdin>');
+    const outside = inputs.filter((p) => !p.startsWith('src/cni/') && p !== 'src/lib/errors.ts');
+    assert.deepEqual(outside, []);
+    const bytes = r.outputFiles[0]!.contents.byteLength;
+    assert.ok(bytes < MAX_BYTES, `bundle is ${bytes} bytes`);
+    const imports = r.metafile.outputs[Object.keys(r.metafile.outputs)[0]!]!.imports.map((i) => i.path);
+    assert.ok(
+      imports.every((p) => p.startsWith('node:')),
+      `external imports: ${imports.join(', ')}`,
+    );
+  });
+
+  it('loads in a fresh Node without resolving anything from node_modules', () => {
+    const probe = `
+      import { registerHooks } from 'node:module';
+      const seen = [];
+      registerHooks({ resolve(spec, ctx, next) { const r = next(spec, ctx); seen.push(r.url); return r; } });
+      await import(${JSON.stringify(join(here, 'invocation.ts'))});
+      await import(${JSON.stringify(join(here, 'result.ts'))});
+      console.log(JSON.stringify(seen));
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const seen = JSON.parse(r.stdout) as string[];
+    assert.ok(
+      seen.some((u) => u.endsWith('/src/cni/config.ts')),
+      'the hook saw the imports',
+    );
+    assert.deepEqual(
+      seen.filter((u) => !u.startsWith('node:') && !/\/src\/(cni\/[\w.-]+|lib\/errors)\.ts$/.test(u)),
+      [],
+    );
+  });
+});

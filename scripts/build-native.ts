@@ -37,7 +37,7 @@ export function findNodeDir(): string {
   const found = candidates.find((c) => existsSync(join(c, 'include', 'node', 'common.gypi')));
   if (found === undefined) {
     throw new Error(
-      `no Node headers (include/node/common.gypi) in ${candidates.join(', ')}; run npm install or set OSNET_NODEDIR`,
+      `no Node headers (include/node/common.gypi) in ${candidates.join(', ')}; run npm rebuild node (a later npm install prunes them) or set OSNET_NODEDIR`,
     );
   }
   return found;

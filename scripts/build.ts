@@ -7,6 +7,7 @@ import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildNative } from './build-native.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cmdDir = join(root, 'src', 'cmd');
@@ -43,3 +44,8 @@ const sizes = await Promise.all(
   entries.map(async (e) => `dist/bin/${e} (${Math.round((await stat(join(out, e))).size / 1024)} KiB)`),
 );
 console.log(`built ${sizes.join(', ')} in ${Math.round(performance.now() - t0)} ms`);
+// the daemon's SO_PEERCRED addon (N-API, built offline against the npm `node` package's headers)
+const native = await buildNative();
+console.log(
+  `native: ${native.map((n) => `${n.path.slice(root.length + 1)} ${n.rebuilt ? 'built' : 'up to date'}`).join(', ')}`,
+);

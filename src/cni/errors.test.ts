@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERRORS, type ErrorCode, OsnetError } from '../lib/errors.ts';
+import '../guest/error-codes.ts';
+import { type ErrorCode, errorCodes, OsnetError } from '../lib/errors.ts';
+import '../openstack/error-codes.ts';
 import { CNI_ERR, CniError, cniErrorResult, codeForVersion, toCniError } from './errors.ts';
 import { SUPPORTED_VERSIONS } from './versions.ts';
 
@@ -48,7 +50,7 @@ describe('error result per version', () => {
 
 describe('OsnetError -> CNI error', () => {
   it('every registry code keeps its .cniCode, and details name the osnet code and field', () => {
-    for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+    for (const code of errorCodes().map((c) => c.code as ErrorCode)) {
       const e = new OsnetError(code, `failed: ${code}`, { field: 'network_id' });
       const c = toCniError(e);
       assert.equal(c.code, e.cniCode, code);

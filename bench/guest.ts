@@ -8,12 +8,12 @@
  * event): per sample, `osnet-guest render --format netplan` (the bundle, and the single executable when
  * built) beside cloud-init's own converter as a process (`python3 -m cloudinit.cmd.devel.net_convert`,
  * what `cloud-init devel net-convert` runs, to netplan) and beside a bare `node -e 0`, in turn run by run:
- * wall and CPU ms as min / median / max, peak RSS, and the median of the run-by-run wall ratios.
+ * wall and CPU ms as min / median / max, peak RSS, and the medians of the run-by-run ratios.
  * Prints figures only; nothing passes or fails. Build first (`node scripts/build.ts`, and
  * `node scripts/build-guest-sea.ts` for the single executable).
  *
- * Run: `node bench/guest.ts [--iterations N] [--process-runs N] [--only NAME] [--no-apply] [--no-cloud-init]
- *       [--no-process]`
+ * Run: `node bench/guest.ts [--iterations N] [--process-runs N] [--bin DIR] [--only NAME,...] [--no-apply]
+ *       [--no-cloud-init] [--no-process]`
  *
  * @example
  *   node bench/guest.ts --iterations 50
@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
   options: {
     iterations: { type: 'string', default: '30' },
     'process-runs': { type: 'string', default: '11' },
+    bin: { type: 'string' },
     only: { type: 'string' },
     'no-apply': { type: 'boolean', default: false },
     'no-cloud-init': { type: 'boolean', default: false },
@@ -47,7 +48,7 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(
-    'usage: node bench/guest.ts [--iterations N=30] [--process-runs N=11] [--only NAME] [--no-apply] [--no-cloud-init] [--no-process]',
+    'usage: node bench/guest.ts [--iterations N=30] [--process-runs N=11] [--bin DIR=dist/bin] [--only NAME,...] [--no-apply] [--no-cloud-init] [--no-process]',
   );
   process.exit(0);
 }
@@ -62,7 +63,10 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`--process-runs must be a positive integer, got ${args['process-runs']}`);
   process.exit(64);
 }
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
+/** `--only a,b`: these samples only. */
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+/** `--bin DIR`: time the executables of another build (e.g. an older checkout's dist/bin). */
+const BIN = args.bin ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
 
 interface Sample {
   name: string;
@@ -77,7 +81,7 @@ function loadSamples(): { samples: Sample[]; skipped: string[] } {
   const samples: Sample[] = [];
   const skipped: string[] = [];
   for (const f of loadFixtures()) {
-    if (f.invalid || (args.only && f.name !== args.only)) continue;
+    if (f.invalid || (only && !only.has(f.name))) continue;
     try {
       const cfg = parse(f.raw);
       const macs = new Map<string, string>();

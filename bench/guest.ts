@@ -4,18 +4,26 @@
  * same for Debian's cloud-init (the tests' oracle, src/testing/guest/cloudinit/cloudinit-oracle.py --bench:
  * convert_net_json, network_state, renderer, in one warm python process),
  * their ratio, and osnet-guest's render+apply with the `ip` format into a network namespace.
- * Prints figures only; nothing passes or fails.
+ * Then whole processes, start-up included (each use of osnet-guest is a process: udev runs one per NIC
+ * event): per sample, `osnet-guest render --format netplan` (the bundle, and the single executable when
+ * built) beside cloud-init's own converter as a process (`python3 -m cloudinit.cmd.devel.net_convert`,
+ * what `cloud-init devel net-convert` runs, to netplan) and beside a bare `node -e 0`, in turn run by run:
+ * wall and CPU ms as min / median / max, peak RSS, and the medians of the run-by-run ratios.
+ * Prints figures only; nothing passes or fails. Build first (`node scripts/build.ts`, and
+ * `node scripts/build-guest-sea.ts` for the single executable).
  *
- * Run: `node bench/guest.ts [--iterations N] [--only NAME] [--no-apply] [--no-cloud-init]`
+ * Run: `node bench/guest.ts [--iterations N] [--process-runs N] [--bin DIR] [--only NAME,...] [--no-apply]
+ *       [--no-cloud-init] [--no-process]`
  *
  * @example
  *   node bench/guest.ts --iterations 50
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { applyConfig } from '../src/guest/apply/index.ts';
 import { RENDERERS } from '../src/guest/formats/index.ts';
@@ -24,18 +32,24 @@ import { resolveNames } from '../src/guest/model/resolve-names.ts';
 import type { NetworkConfig } from '../src/guest/model/types.ts';
 import { ORACLE } from '../src/testing/guest/cloudinit/cloudinit.ts';
 import { loadFixtures } from '../src/testing/guest/fixtures.ts';
+import { type Contender, median, pairedRatio, type Runs, runInTurn, spread } from './whole-process.ts';
 
 const { values: args } = parseArgs({
   options: {
     iterations: { type: 'string', default: '30' },
+    'process-runs': { type: 'string', default: '11' },
+    bin: { type: 'string' },
     only: { type: 'string' },
     'no-apply': { type: 'boolean', default: false },
     'no-cloud-init': { type: 'boolean', default: false },
+    'no-process': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (args.help) {
-  console.log('usage: node bench/guest.ts [--iterations N=30] [--only NAME] [--no-apply] [--no-cloud-init]');
+  console.log(
+    'usage: node bench/guest.ts [--iterations N=30] [--process-runs N=11] [--bin DIR=dist/bin] [--only NAME,...] [--no-apply] [--no-cloud-init] [--no-process]',
+  );
   process.exit(0);
 }
 const N = Number(args.iterations);
@@ -44,6 +58,15 @@ if (!Number.isInteger(N) || N < 1) {
   process.exit(64);
 }
 const WARMUP = Math.min(5, N);
+const RUNS = Number(args['process-runs']);
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  console.error(`--process-runs must be a positive integer, got ${args['process-runs']}`);
+  process.exit(64);
+}
+/** `--only a,b`: these samples only. */
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+/** `--bin DIR`: time the executables of another build (e.g. an older checkout's dist/bin). */
+const BIN = args.bin ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
 
 interface Sample {
   name: string;
@@ -54,17 +77,11 @@ interface Sample {
   macs: Map<string, string>;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
 function loadSamples(): { samples: Sample[]; skipped: string[] } {
   const samples: Sample[] = [];
   const skipped: string[] = [];
   for (const f of loadFixtures()) {
-    if (f.invalid || (args.only && f.name !== args.only)) continue;
+    if (f.invalid || (only && !only.has(f.name))) continue;
     try {
       const cfg = parse(f.raw);
       const macs = new Map<string, string>();
@@ -183,3 +200,74 @@ if (sums.ours > 0)
   console.log(`\nnetplan, samples both accept: ${(sums.theirs / sums.ours).toFixed(1)}x overall`);
 if (skipped.length > 0)
   console.log(`\nnot benchmarked (osnet-guest rejects them):\n  ${skipped.join('\n  ')}`);
+
+/** osnet-guest (bundle, single executable), cloud-init and bare node as whole processes, per sample. */
+function wholeProcess(samples: Sample[]): void {
+  const bundle = join(BIN, 'osnet-guest');
+  const sea = join(BIN, 'osnet-guest-sea');
+  if (!existsSync(bundle)) {
+    console.log(`\nwhole process: n/a (${bundle} missing: run node scripts/build.ts)`);
+    return;
+  }
+  const out = mkdtempSync(join(tmpdir(), 'osg-bench-proc-'));
+  try {
+    const ours = (s: Sample, exe: string[], tag: string) => (i: number) => [
+      ...exe,
+      'render',
+      ...['--input', s.path, '--format', 'netplan', '--root', join(out, `${s.name}-${tag}-${i}`)],
+      ...['--mac-map', [...s.macs].map(([mac, name]) => `${name}=${mac}`).join(',')],
+    ];
+    const cloudInit = (s: Sample) => (i: number) => [
+      '/usr/bin/python3',
+      ...['-m', 'cloudinit.cmd.devel.net_convert', '-p', s.path, '-k', 'network_data.json'],
+      ...['-d', join(out, `${s.name}-ci-${i}`), '-D', 'debian', '-O', 'netplan'],
+      ...[...s.macs].flatMap(([mac, name]) => ['-m', `${name},${mac}`]),
+    ];
+    const hasSea = existsSync(sea);
+    // Timed as `install` puts it (a copied file): run where postject wrote it, the same bytes showed about
+    // 18 MiB more peak RSS here, an effect of how that file sits in the page cache, not of the program.
+    const installed = join(out, 'osnet-guest-sea');
+    if (hasSea) {
+      copyFileSync(sea, installed);
+      chmodSync(installed, 0o755);
+    }
+    console.log(
+      `\nwhole process, render to netplan: ${RUNS} runs of each in turn after 1 warm-up; ms as min / median / max; ` +
+        `peak RSS median MiB; ratio = cloud-init / osnet-guest, the median of the run-by-run ratios of wall / of CPU time`,
+    );
+    const cols = ['osnet-guest wall', 'cpu', 'MiB'];
+    if (hasSea) cols.push('single executable wall', 'cpu', 'MiB');
+    if (!args['no-cloud-init']) cols.push('cloud-init wall', 'cpu', 'MiB', 'ratio');
+    if (hasSea && !args['no-cloud-init']) cols.push('ratio (single executable)');
+    cols.push('node -e 0 wall', 'cpu', 'MiB');
+    console.log(`| sample | ${cols.join(' | ')} |`);
+    console.log(`| --- | ${cols.map(() => '---').join(' | ')} |`);
+    const fig = (r: Runs | undefined) =>
+      r?.failed
+        ? [r.failed, '', '']
+        : [
+            spread(r?.wallMs ?? []),
+            spread(r?.cpuMs ?? []),
+            r?.peakMiB.length ? median(r.peakMiB).toFixed(1) : 'n/a',
+          ];
+    const ratios = (a: Runs, b: Runs) =>
+      `${pairedRatio(a.wallMs, b.wallMs)} / ${pairedRatio(a.cpuMs, b.cpuMs)}`;
+    for (const s of samples) {
+      const contenders: Contender[] = [{ name: 'ours', argv: ours(s, [process.execPath, bundle], 'js') }];
+      if (hasSea) contenders.push({ name: 'sea', argv: ours(s, [installed], 'sea') });
+      if (!args['no-cloud-init']) contenders.push({ name: 'ci', argv: cloudInit(s) });
+      contenders.push({ name: 'node', argv: () => [process.execPath, '-e', '0'] });
+      const r = runInTurn(contenders, RUNS, 1);
+      const cells = [...fig(r.ours)];
+      if (hasSea) cells.push(...fig(r.sea));
+      if (!args['no-cloud-init']) cells.push(...fig(r.ci), ratios(r.ours!, r.ci!));
+      if (hasSea && !args['no-cloud-init']) cells.push(ratios(r.sea!, r.ci!));
+      cells.push(...fig(r.node));
+      console.log(`| ${s.name} | ${cells.join(' | ')} |`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+if (!args['no-process']) wholeProcess(samples);

@@ -43,7 +43,9 @@ try {
       main,
       output: blob,
       disableExperimentalSEAWarning: true,
-      useCodeCache: false,
+      // V8's code cache of the bundle in the blob: each start skips compiling it (measured: a start-up
+      // snapshot of the loaded CLI saved no more CPU and cost about 8 MB of RSS more).
+      useCodeCache: true,
       useSnapshot: false,
     }),
   );

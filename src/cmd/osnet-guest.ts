@@ -7,75 +7,22 @@
  *   osnet-guest apply --source config-drive
  *   osnet-guest watch
  */
-import { join } from 'node:path';
-import { isSea } from 'node:sea';
 import { type Command, Option } from 'commander';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
-import { type AgentOptions, syncOnce } from '../guest/agent.ts';
-import { planFiles, simpleDiff, writePlan } from '../guest/apply/files.ts';
-import { renderFor } from '../guest/apply/index.ts';
-import { detectFormat } from '../guest/detect-format.ts';
 import '../guest/error-codes.ts';
-import { FORMATS, type Format } from '../guest/formats/index.ts';
-import { install, uninstall } from '../guest/install.ts';
-import { parse } from '../guest/model/parse.ts';
-import { parseMacMap, readSystemMacs, resolveNames } from '../guest/model/resolve-names.ts';
-import { loadSource, SOURCES, type SourceKind, type SourceOptions } from '../guest/source/index.ts';
-import { addWatchSettings, runWatch, type WatchFlags } from '../guest/watch/service.ts';
-import { linkInfo } from '../host/ip.ts';
-import { OsnetError } from '../lib/errors.ts';
-import type { Logger } from '../lib/log.ts';
+import { FORMATS } from '../guest/formats/index.ts';
+import { SOURCES } from '../guest/source/index.ts';
+import { addWatchSettings, type WatchFlags } from '../guest/watch/flags.ts';
+import type { SourceFlags } from './osnet-guest/flags.ts';
+import type { RenderFlags } from './osnet-guest/render.ts';
+import type { SyncFlags } from './osnet-guest/sync.ts';
+
+// Every run is its own process (udev starts one per NIC event), so each subcommand loads its code when it
+// runs: defining the CLI needs only the flags' names and choices.
 
 const PROG = 'osnet-guest';
 const logger = () => cliLogger(PROG);
 const ms = (flag: string) => wholeNumber(flag, 'milliseconds');
-
-interface SourceFlags {
-  source?: SourceKind;
-  input?: string;
-  b64?: string;
-  metadataUrl?: string;
-  metadataAttempts?: number;
-  configDriveDir?: string;
-}
-
-interface TargetFlags {
-  format?: Format;
-  root: string;
-  macMap?: string;
-  sysRoot?: string;
-  netns?: string;
-  reconfigure?: boolean;
-  nicKinds?: string;
-}
-
-function sourceOptions(o: SourceFlags, log: Logger): SourceOptions {
-  return {
-    ...(o.source ? { source: o.source } : {}),
-    ...(o.input ? { input: o.input } : {}),
-    ...(o.b64 !== undefined ? { b64: o.b64 } : {}),
-    metadata: {
-      ...(o.metadataUrl ? { url: o.metadataUrl } : {}),
-      ...(o.metadataAttempts ? { attempts: o.metadataAttempts } : {}),
-    },
-    ...(o.configDriveDir ? { configDrive: { dir: o.configDriveDir } } : {}),
-    log,
-  };
-}
-
-async function agentOptions(o: SourceFlags & TargetFlags, log: Logger): Promise<AgentOptions> {
-  return {
-    source: sourceOptions(o, log),
-    format: o.format ?? (await detectFormat(o.root)),
-    root: o.root,
-    log,
-    ...(o.macMap ? { macMap: parseMacMap(o.macMap) } : {}),
-    ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
-    ...(o.netns ? { netns: o.netns } : {}),
-    ...(o.reconfigure !== undefined ? { reconfigure: o.reconfigure } : {}),
-    ...(o.nicKinds ? { nicKinds: o.nicKinds.split(',').map((k) => k.trim()) } : {}),
-  };
-}
 
 function addSourceFlags(c: Command): Command {
   return c
@@ -125,51 +72,14 @@ export function program(): Command {
       .requiredOption('--input <file>', 'network_data.json')
       .option('--dry-run', 'print the files and the diff against what is there; write nothing'),
     '',
-  ).action(async (o: TargetFlags & { input: string; dryRun?: boolean }) => {
-    const log = await logger();
-    if (!o.root)
-      throw new OsnetError('OSNET_ERR_VALIDATION', 'render needs --root DIR (files are written under it)', {
-        field: '--root',
-      });
-    const { raw } = await loadSource({ source: 'file', input: o.input });
-    const cfg = parse(raw);
-    const format = o.format ?? (await detectFormat(o.root));
-    const macs = o.macMap ? parseMacMap(o.macMap) : await readSystemMacs(o.sysRoot);
-    const files = await renderFor(resolveNames(cfg, macs), format, o.root);
-    const plan = await planFiles(o.root, files);
-    if (o.dryRun) {
-      for (const f of files) process.stdout.write(`### ${f.path}\n${f.content}`);
-      for (const c of plan.changes) process.stdout.write(simpleDiff(c.path, c.old, c.content));
-      return;
-    }
-    await writePlan(o.root, { ...plan, changes: plan.changes.filter((c) => c.action !== 'remove') });
-    for (const f of files) process.stdout.write(`${join(o.root, f.path)}\n`);
-    log.debug({ format, files: files.length }, 'rendered');
-  });
+  ).action(async (o: RenderFlags) => (await import('./osnet-guest/render.ts')).render(o, logger));
 
   addApplyFlags(
     cli.command('apply').description('render, diff, write atomically and reconfigure only what changed'),
-  ).action(async (o: SourceFlags & TargetFlags) => {
-    const log = await logger();
-    const r = await syncOnce(await agentOptions(o, log));
-    process.stdout.write(
-      `${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`,
-    );
-  });
+  ).action(async (o: SyncFlags) => (await import('./osnet-guest/sync.ts')).apply(o, await logger()));
 
   addSourceFlags(cli.command('validate').description('validate network_data.json (parse only)')).action(
-    async (o: SourceFlags) => {
-      const { raw, origin } = await loadSource(sourceOptions(o, await logger()));
-      const cfg = parse(raw);
-      const summary = {
-        valid: true,
-        origin,
-        links: cfg.links.map((l) => `${l.id}:${l.kind === 'physical' ? l.type : l.kind}`),
-        networks: cfg.networks.map((n) => `${n.id}:${n.type}${n.address ? `:${n.address}/${n.prefix}` : ''}`),
-        dns: cfg.dns,
-      };
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-    },
+    async (o: SourceFlags) => (await import('./osnet-guest/validate.ts')).validate(o, await logger()),
   );
 
   addWatchSettings(
@@ -177,10 +87,9 @@ export function program(): Command {
       .option('--debounce <ms>', 'coalesce events arriving within this time', ms('--debounce'), 1000)
       .option('--wait <ms>', 'longest wait for the metadata to follow a NIC event', ms('--wait'), 120000)
       .option('--poll <ms>', 'metadata re-read interval while waiting', ms('--poll'), 3000),
-  ).action(async (o: SourceFlags & TargetFlags & WatchFlags) => {
-    const log = await logger();
-    process.exitCode = await runWatch(o, await agentOptions(o, log), log);
-  });
+  ).action(async (o: SyncFlags & WatchFlags) =>
+    (await import('./osnet-guest/sync.ts')).watch(o, await logger()),
+  );
 
   addApplyFlags(
     cli
@@ -191,31 +100,8 @@ export function program(): Command {
   )
     .option('--wait <ms>', 'longest wait for the metadata to follow the event', ms('--wait'), 120000)
     .option('--poll <ms>', 'metadata re-read interval while waiting', ms('--poll'), 3000)
-    .action(
-      async (
-        action: string,
-        ifname: string,
-        o: SourceFlags & TargetFlags & { wait: number; poll: number },
-      ) => {
-        if (action !== 'add' && action !== 'remove') {
-          throw new OsnetError('OSNET_ERR_VALIDATION', `event action must be add or remove (got ${action})`, {
-            field: 'action',
-          });
-        }
-        const log = await logger();
-        const opts = await agentOptions(o, log);
-        // The MAC of an added NIC tells the wait which metadata entry to expect; a removed one has none left.
-        const info = action === 'add' ? await linkInfo(ifname, o.netns) : {};
-        log.info({ nic: ifname, event: action, ...info }, 'NIC event');
-        const r = await syncOnce(opts, {
-          events: [{ action, ifname, ...info }],
-          waitMs: o.wait,
-          pollMs: o.poll,
-        });
-        process.stdout.write(
-          `${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`,
-        );
-      },
+    .action(async (action: string, ifname: string, o: SyncFlags & { wait: number; poll: number }) =>
+      (await import('./osnet-guest/sync.ts')).event(action, ifname, o, logger),
     );
 
   cli
@@ -224,41 +110,20 @@ export function program(): Command {
     .option('--root <dir>', 'target root directory', '/')
     .option('--binary <path>', 'executable to install (default: this one)')
     .option('--no-activate', 'do not enable the unit nor reload udev')
-    .action(async (o: { root: string; binary?: string; activate: boolean }) => {
-      const binary = o.binary ?? selfBinary();
-      const paths = await install({
-        root: o.root,
-        binary,
-        ...(o.activate === false ? { activate: false } : {}),
-      });
-      for (const p of paths) process.stdout.write(`${join(o.root, p)}\n`);
-    });
+    .action(async (o: { root: string; binary?: string; activate: boolean }) =>
+      (await import('./osnet-guest/install.ts')).install(o),
+    );
 
   cli
     .command('uninstall')
     .description('remove what install put in place')
     .option('--root <dir>', 'target root directory', '/')
     .option('--no-activate', 'do not disable the unit nor reload udev')
-    .action(async (o: { root: string; activate: boolean }) => {
-      const removed = await uninstall({ root: o.root, ...(o.activate === false ? { activate: false } : {}) });
-      for (const p of removed) process.stdout.write(`${join(o.root, p)}\n`);
-    });
+    .action(async (o: { root: string; activate: boolean }) =>
+      (await import('./osnet-guest/install.ts')).uninstall(o),
+    );
 
   return cli;
-}
-
-/** The executable to copy on install: the single-executable app itself, or the bundled script. */
-function selfBinary(): string {
-  if (isSea()) return process.execPath;
-  const script = process.argv[1];
-  if (script && !script.endsWith('.ts')) return script;
-  throw new OsnetError(
-    'OSNET_ERR_VALIDATION',
-    'running from source: pass --binary dist/bin/osnet-guest-sea',
-    {
-      field: '--binary',
-    },
-  );
 }
 
 // No top-level await: the single-executable build runs this file as CommonJS.

@@ -9,42 +9,13 @@
  *   process.exitCode = await runWatch(flags, await agentOptions(flags, log), log);
  */
 import { join } from 'node:path';
-import { type Command, Option } from 'commander';
-import { wholeNumber } from '../../cli/program.ts';
 import type { Logger } from '../../lib/log.ts';
 import { runService } from '../../service/service.ts';
-import { withSettings } from '../../service/settings.ts';
 import type { AgentOptions } from '../agent.ts';
+import { SOCKET_PATH, type WatchFlags } from './flags.ts';
 import { Watcher } from './watcher.ts';
 
-export interface WatchFlags {
-  debounce: number;
-  wait: number;
-  poll: number;
-  listen?: string;
-  shutdownTimeout: number;
-}
-
-export const SOCKET_PATH = '/run/osnet-guest.sock';
-
-export function addWatchSettings(cmd: Command): Command {
-  return withSettings(
-    cmd
-      .addOption(
-        new Option(
-          '--listen <addr>',
-          `health/readiness/metrics: unix:/PATH, HOST:PORT or none (default unix:${SOCKET_PATH} with --root /)`,
-        ),
-      )
-      .option(
-        '--shutdown-timeout <ms>',
-        'longest wait for the sync in progress on SIGTERM',
-        wholeNumber('--shutdown-timeout', 'milliseconds'),
-        30_000,
-      ),
-    { envPrefix: 'OSNET_GUEST' },
-  );
-}
+export { addWatchSettings, SOCKET_PATH, type WatchFlags } from './flags.ts';
 
 function listenFor(flags: WatchFlags, root: string): string | undefined {
   if (flags.listen === 'none' || flags.listen === '') return undefined;

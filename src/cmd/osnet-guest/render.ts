@@ -1,0 +1,39 @@
+/** `osnet-guest render`: network_data.json to configuration files under --root, nothing else touched. */
+import { join } from 'node:path';
+import { planFiles, simpleDiff, writePlan } from '../../guest/apply/files.ts';
+import { renderFor } from '../../guest/apply/index.ts';
+import { detectFormat } from '../../guest/detect-format.ts';
+import { parse } from '../../guest/model/parse.ts';
+import { parseMacMap, readSystemMacs, resolveNames } from '../../guest/model/resolve-names.ts';
+import { loadSource } from '../../guest/source/index.ts';
+import { OsnetError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { TargetFlags } from './flags.ts';
+
+/** The levels at which src/lib/log.ts (OSNET_LOG_LEVEL) writes debug lines. */
+const DEBUG_LEVELS = new Set(['debug', 'trace']);
+
+export type RenderFlags = TargetFlags & { input: string; dryRun?: boolean };
+
+export async function render(o: RenderFlags, logger: () => Promise<Logger>): Promise<void> {
+  if (!o.root)
+    throw new OsnetError('OSNET_ERR_VALIDATION', 'render needs --root DIR (files are written under it)', {
+      field: '--root',
+    });
+  const { raw } = await loadSource({ source: 'file', input: o.input });
+  const cfg = parse(raw);
+  const format = o.format ?? (await detectFormat(o.root));
+  const macs = o.macMap ? parseMacMap(o.macMap) : await readSystemMacs(o.sysRoot);
+  const files = await renderFor(resolveNames(cfg, macs), format, o.root);
+  const plan = await planFiles(o.root, files);
+  if (o.dryRun) {
+    for (const f of files) process.stdout.write(`### ${f.path}\n${f.content}`);
+    for (const c of plan.changes) process.stdout.write(simpleDiff(c.path, c.old, c.content));
+    return;
+  }
+  await writePlan(o.root, { ...plan, changes: plan.changes.filter((c) => c.action !== 'remove') });
+  for (const f of files) process.stdout.write(`${join(o.root, f.path)}\n`);
+  // render's one log line is at debug level, and loading the logger (pino) costs a good part of a render.
+  if (DEBUG_LEVELS.has(process.env.OSNET_LOG_LEVEL ?? ''))
+    (await logger()).debug({ format, files: files.length }, 'rendered');
+}

@@ -11,9 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
 import { BINDER_ROLE, neutronPolicyOverride, POLICY_FILE } from '../../src/daemon/policy.ts';
 import { writeAtomic } from '../../src/host/files.ts';
-import { parse as parseYaml, stringify } from 'yaml';
 import { toOsnetError } from '../../src/lib/errors.ts';
 import { registerSecret } from '../../src/lib/redact.ts';
 import { openCloud } from '../../src/openstack/client/cloud.ts';

@@ -149,13 +149,13 @@ export class Pools {
     const seen = new Set<string>();
     const add = async (port: Port) => {
       if (seen.has(port.id) || port.device_id) return;
-      // The subnet of a pool is in its id only: the key is "any subnet" or one of the port's subnets
+      // The pool's key is in its id only: "any subnet" or one of the port's subnets, and the port's groups
+      // or none asked for (Neutron then gave the port its default group)
       const mark = port.description.slice(POOL_MARK.length);
-      const sgs = port.security_groups;
-      const k = [
-        poolKey(port.network_id, undefined, sgs),
-        ...port.fixed_ips.map((f) => poolKey(port.network_id, f.subnet_id, sgs)),
-      ].find((c) => poolId(c) === mark);
+      const subnets = [undefined, ...port.fixed_ips.map((f) => f.subnet_id)];
+      const k = subnets
+        .flatMap((sub) => [port.security_groups, []].map((sgs) => poolKey(port.network_id, sub, sgs)))
+        .find((c) => poolId(c) === mark);
       if (!k) return;
       if (tagValue(port.tags, TAG_POOL) !== mark)
         port.tags = await tags.replaceAll(this.net, 'ports', port.id, [

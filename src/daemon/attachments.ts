@@ -258,16 +258,22 @@ export class Attachments {
   private async release(r: ReleaseRecord): Promise<boolean> {
     const { net } = this.o;
     const ids = new Set<string>(r.port_id ? [r.port_id] : []);
-    for (const p of await this.neutron(
-      findAttachmentPorts(net, r.id, { network_id: r.key.network_id, name: r.name, device_id: r.device_id }),
-    ))
-      ids.add(p.id);
+    // A known port is the whole attachment; without one, look for it by tag and as a half-made port
+    if (!r.port_id)
+      for (const p of await this.neutron(
+        findAttachmentPorts(net, r.id, {
+          network_id: r.key.network_id,
+          name: r.name,
+          device_id: r.device_id,
+        }),
+      ))
+        ids.add(p.id);
     let any = false;
     for (const portId of ids) if (await this.neutron(ports.removeIfExists(net, portId))) any = true;
     return any;
   }
 
-  /** One pass over the outbox: entries due are retried, with a doubling pause (1 s to 5 min) on failure. */
+  /** One pass over the outbox: entries due are retried, with a doubling pause (1 s to 1 min) on failure. */
   async flushOutbox(now = Date.now()): Promise<number> {
     const { outbox } = this.o.journal;
     for (const r of outbox.all()) {
@@ -278,7 +284,7 @@ export class Attachments {
         this.o.log.info({ key: r.id, port: r.port_id }, 'queued release done');
       } catch (e) {
         const attempts = r.attempts + 1;
-        const pause = Math.min(300_000, 1000 * 2 ** Math.min(attempts, 9));
+        const pause = Math.min(60_000, 1000 * 2 ** Math.min(attempts - 1, 6));
         await outbox.put({ ...r, attempts, next_at: Date.now() + pause });
         if (!unreachable(e))
           this.o.log.warn({ key: r.id, err: (e as Error).message }, 'queued release failed');

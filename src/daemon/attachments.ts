@@ -30,6 +30,7 @@ import type {
 import { OsnetError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import {
+  OpenStackError,
   ServiceUnavailableError,
   TimeoutError,
   UnauthorizedError,
@@ -120,7 +121,7 @@ export class Attachments {
 
   private neutron<T>(p: Promise<T>): Promise<T> {
     return p.catch((e: unknown) => {
-      if (e instanceof OsnetError && e.code.startsWith('OSNET_ERR_OS_')) this.o.onNeutronError?.(e.code);
+      if (e instanceof OpenStackError) this.o.onNeutronError?.(e.code);
       throw e;
     });
   }

@@ -58,7 +58,10 @@ import {
 import { findAttachmentPorts, getPort, type MtuRule, NeutronCache, portInfo } from './neutron.ts';
 import type { Pools } from './pool.ts';
 
-/** The fault-injection variable of the crash tests: `port-created` kills the daemon right after the create. */
+/**
+ * The fault-injection variable of the crash tests: `port-created` kills the daemon right after the create,
+ * `pool-port-taken` after a warm port was taken and journaled, before its claim.
+ */
 export const FAULT_ENV = 'OSNET_FAULT_CRASH_AFTER';
 
 export interface AttachmentsOptions {
@@ -162,17 +165,10 @@ export class Attachments {
       const pooled = req.mac || req.ips?.length ? undefined : this.o.pools.take(this.poolKeyOf(req));
       const base = { id, key: keyOf(req), name, device_id, created_at: Date.now() };
       if (pooled) {
+        // The claim: one port update (finish sees the pool port's name, device_id and host differ), its tags
         await journal.attachments.put({ ...base, phase: 'claiming', port_id: pooled.id });
-        const claimed = await this.neutron(
-          ports.update(net, pooled.id, {
-            name,
-            description: `${ATTACHMENT_MARK}${id}`,
-            device_id,
-            device_owner: DEVICE_OWNER,
-            'binding:host_id': this.o.node,
-          }),
-        );
-        return this.info(await this.finish(id, req, claimed, base.created_at), req, false);
+        this.fault('pool-port-taken');
+        return this.info(await this.finish(id, req, pooled, base.created_at), req, false);
       }
       await journal.attachments.put({ ...base, phase: 'creating' });
       let port: Port;
@@ -180,11 +176,7 @@ export class Attachments {
         port = await this.neutron(
           ports.create(net, {
             network_id: req.network_id,
-            name,
-            description: `${ATTACHMENT_MARK}${id}`,
-            device_id,
-            device_owner: DEVICE_OWNER,
-            'binding:host_id': this.o.node,
+            ...this.attachmentFields(id, req),
             ...(req.mac ? { mac_address: req.mac } : {}),
             ...(req.ips?.length || req.subnet_id ? { fixed_ips: fixedIps(req) } : {}),
             ...(req.security_group_ids ? { security_groups: req.security_group_ids } : {}),
@@ -206,15 +198,36 @@ export class Attachments {
   }
 
   /** Tags a made or claimed port and marks the record ready; applies the request's security groups. */
+  private attachmentFields(id: string, req: AddRequest) {
+    return {
+      name: portName(req),
+      description: `${ATTACHMENT_MARK}${id}`,
+      device_id: deviceId(req),
+      device_owner: DEVICE_OWNER,
+      'binding:host_id': this.o.node,
+    };
+  }
+
+  /**
+   * Makes a created, claimed or half-claimed port the attachment's: the fields of an attachment port and the
+   * request's security groups in one update when any differs, then the tags; the record turns ready.
+   */
   private async finish(id: string, req: AddRequest, port: Port, createdAt = Date.now()): Promise<Port> {
     const { net, node, journal } = this.o;
+    const fields = this.attachmentFields(id, req);
+    const change: ports.UpdatePortOpts = {};
+    for (const [k, v] of Object.entries(fields) as [keyof typeof fields, string][]) {
+      // binding:host_id is invisible without the binder role: then it was set at create or claim
+      if (port[k] !== undefined && port[k] !== v) Object.assign(change, { [k]: v });
+    }
+    if (change['binding:host_id'] === undefined && 'name' in change) change['binding:host_id'] = node;
+    const sgs = req.security_group_ids;
+    if (sgs && [...sgs].sort().join() !== [...port.security_groups].sort().join())
+      change.security_groups = sgs;
+    if (Object.keys(change).length > 0) port = await this.neutron(ports.update(net, port.id, change));
     const want = attachmentTags(id, req, node);
     if (!want.every((t) => port.tags?.includes(t)) || port.tags.some((t) => t.startsWith(TAG_POOL))) {
       port.tags = await this.neutron(tags.replaceAll(net, 'ports', port.id, want));
-    }
-    const sgs = req.security_group_ids;
-    if (sgs && [...sgs].sort().join() !== [...port.security_groups].sort().join()) {
-      port = await this.neutron(ports.update(net, port.id, { security_groups: sgs }));
     }
     await journal.attachments.put({
       id,

@@ -18,9 +18,10 @@ let d: Daemon;
 
 const cid = () => `c${randomBytes(12).toString('hex')}`;
 
-function metrics(health: string): Promise<string> {
+/** GET on the health socket (/metrics by default). */
+function metrics(health: string, path = '/metrics'): Promise<string> {
   return new Promise((resolve, reject) => {
-    request({ socketPath: health, path: '/metrics' }, (res) => {
+    request({ socketPath: health, path }, (res) => {
       let text = '';
       res.on('data', (c) => {
         text += c;
@@ -189,6 +190,8 @@ describe('ADD, CHECK, DEL', () => {
   it('STATUS answers ready while Keystone and Neutron answer; metrics count the verbs', async () => {
     const st = await call(d.socket, '/status', undefined, { method: 'GET' });
     assert.deepEqual(st.body, { ready: true, keystone: true, neutron: true });
+    assert.match(await metrics(d.health, '/healthz'), /"ok"/);
+    assert.match(await metrics(d.health, '/readyz'), /"ready":true/);
     const m = await metrics(d.health);
     assert.match(m, /osnet_cni_request_seconds_count\{verb="ADD",outcome="ok"\} [1-9]/);
     assert.match(m, /osnet_cni_request_seconds_count\{verb="DEL",outcome="ok"\} [1-9]/);
@@ -374,6 +377,27 @@ describe('warm pools', () => {
       const r3 = await call(restarted.socket, '/add', third);
       assert.ok(before.includes(String(r3.body.port_id)), 'a recovered warm port serves the next ADD');
       for (const k of [first, second, third]) await call(restarted.socket, '/del', k);
+
+      // a kill -9 after a warm port was taken, before its claim: the retried ADD claims that same port
+      await restarted.stop();
+      const warmNow = (await pooled()).map((x) => x.id);
+      const crashing = await startDaemon({
+        dir: p.dir,
+        args,
+        env: { OSNET_FAULT_CRASH_AFTER: 'pool-port-taken' },
+      });
+      const fourth = { container_id: cid(), ifname: 'eth0', network_id: t.networkId, subnet_id: t.subnet4 };
+      await assert.rejects(call(crashing.socket, '/add', fourth), /socket hang up|ECONNRESET/);
+      await crashing.kill();
+      restarted = await startDaemon({ dir: p.dir, args });
+      const r4 = await call(restarted.socket, '/add', fourth);
+      assert.ok(warmNow.includes(String(r4.body.port_id)), 'a warm port');
+      const p4 = await ports.get(t.net, String(r4.body.port_id));
+      assert.equal(p4.device_id, fourth.container_id, 'claimed after the restart');
+      assert.equal(p4['binding:host_id'], p.node);
+      assert.equal(p4.name, `cni/${fourth.container_id.slice(0, 12)}/eth0`);
+      assert.equal((await t.ports()).filter((x) => x.device_id === fourth.container_id).length, 1);
+      await call(restarted.socket, '/del', fourth);
     } finally {
       await p.stop();
       await restarted?.stop();

@@ -233,7 +233,11 @@ describe('crash and restart', () => {
   });
 
   it('reconcile releases an orphan found by tag and a half-made one found by name and device_id', async () => {
-    const r = await startDaemon({ args: ['--reconcile-interval', '1'] });
+    // its own node name: a reconciling daemon would release what other tests' daemons tagged for this host
+    const r = await startDaemon({
+      args: ['--reconcile-interval', '1'],
+      node: `t-reconcile-${randomBytes(3).toString('hex')}`,
+    });
     try {
       const live = { container_id: cid(), ifname: 'eth0', network_id: t.networkId };
       const kept = await call(r.socket, '/add', live);

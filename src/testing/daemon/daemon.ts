@@ -45,6 +45,11 @@ export interface StartOptions {
   dir?: string;
   /** Wait until the socket serves (default true). */
   wait?: boolean;
+  /**
+   * --node-name (default the hostname, the lab's chassis). A made-up node keeps a reconciling daemon away
+   * from the ports other tests' daemons tagged for this host.
+   */
+  node?: string;
 }
 
 export async function startDaemon(o: StartOptions = {}): Promise<Daemon> {
@@ -52,7 +57,7 @@ export async function startDaemon(o: StartOptions = {}): Promise<Daemon> {
   const socket = join(dir, 'run', 'cni.sock');
   const health = join(dir, 'run', 'health.sock');
   const stateDir = join(dir, 'state');
-  const node = hostname();
+  const node = o.node ?? hostname();
   const child = spawn(
     process.execPath,
     [

@@ -2,13 +2,18 @@
  * Seeds the lab's Keystone with the project's own client (idempotent), after `keystone-manage bootstrap`:
  * project `service` + user `neutron` (admin, service), projects `demo`/`demo2` with member users of the same
  * name (member, reader), the `network` service with its three endpoints, and the application credential
- * `lab-appcred` of `demo`. Writes $OSNET_LAB_DIR/{clouds.yaml, secure.yaml, openrc}, mode 0600.
+ * `lab-appcred` of `demo`; project `cni` with user `cni` (member, reader and the port-binder role of
+ * src/daemon/policy.ts, whose Neutron override it writes into $OSNET_LAB_NEUTRON_POLICY_DIR, default
+ * /etc/neutron/policy.d: the CNI daemon binds ports without admin). Writes
+ * $OSNET_LAB_DIR/{clouds.yaml, secure.yaml, openrc}, mode 0600.
  * Run by scripts/lab/up:  OSNET_LAB_DIR=/var/lib/osnet-lab node scripts/lab/seed.ts
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
+import { BINDER_ROLE, neutronPolicyOverride, POLICY_FILE } from '../../src/daemon/policy.ts';
+import { writeAtomic } from '../../src/host/files.ts';
 import { toOsnetError } from '../../src/lib/errors.ts';
 import { registerSecret } from '../../src/lib/redact.ts';
 import { openCloud } from '../../src/openstack/client/cloud.ts';
@@ -32,6 +37,7 @@ const AUTH_URL = 'http://127.0.0.1:5000/v3';
 const NEUTRON_URL = 'http://127.0.0.1:9696';
 const REGION = 'RegionOne';
 const APPCRED = 'lab-appcred';
+const POLICY_DIR = process.env.OSNET_LAB_NEUTRON_POLICY_DIR ?? '/etc/neutron/policy.d';
 registerSecret(PW);
 
 /** The password auth block of a lab user on a lab project, the same in CloudConfig and clouds.yaml. */
@@ -192,6 +198,7 @@ async function writeFiles(cred: StoredCred): Promise<void> {
       'lab-admin': cloudEntry('admin', 'admin'),
       'lab-demo': cloudEntry('demo', 'demo'),
       'lab-demo2': cloudEntry('demo2', 'demo2'),
+      'lab-cni': cloudEntry('cni', 'cni'),
       [APPCRED]: {
         auth_type: 'v3applicationcredential',
         auth: { auth_url: AUTH_URL, ...credAuth },
@@ -223,19 +230,22 @@ async function main(): Promise<void> {
   const admin = await openCloud({ config: passwordConfig('lab-admin', 'admin', 'admin') });
   try {
     const id = await admin.identity();
-    const [service, demo, demo2, rAdmin, rService, rMember, rReader] = await Promise.all([
+    const [service, demo, demo2, cni, rAdmin, rService, rMember, rReader, rBinder] = await Promise.all([
       ensureProject(id, 'service', 'lab service users'),
       ensureProject(id, 'demo', 'lab tenant 1'),
       ensureProject(id, 'demo2', 'lab tenant 2'),
+      ensureProject(id, 'cni', 'lab pods: the CNI daemon binds ports here without admin'),
       ensureRole(id, 'admin'),
       ensureRole(id, 'service'),
       ensureRole(id, 'member'),
       ensureRole(id, 'reader'),
+      ensureRole(id, BINDER_ROLE),
     ]);
-    const [neutron, uDemo, uDemo2] = await Promise.all([
+    const [neutron, uDemo, uDemo2, uCni] = await Promise.all([
       ensureUser(id, 'neutron', service.id),
       ensureUser(id, 'demo', demo.id),
       ensureUser(id, 'demo2', demo2.id),
+      ensureUser(id, 'cni', cni.id),
     ]);
     const grants = [
       { roleId: rAdmin.id, userId: neutron.id, projectId: service.id },
@@ -244,16 +254,21 @@ async function main(): Promise<void> {
       { roleId: rReader.id, userId: uDemo.id, projectId: demo.id },
       { roleId: rMember.id, userId: uDemo2.id, projectId: demo2.id },
       { roleId: rReader.id, userId: uDemo2.id, projectId: demo2.id },
+      { roleId: rMember.id, userId: uCni.id, projectId: cni.id },
+      { roleId: rReader.id, userId: uCni.id, projectId: cni.id },
+      { roleId: rBinder.id, userId: uCni.id, projectId: cni.id },
     ];
     await Promise.all([...grants.map((g) => roleassignments.grant(id, g)), ensureNetworkService(id)]);
   } finally {
     await admin.close();
   }
+  // oslo.policy rereads policy_dirs when a file in them changes: no neutron-server restart
+  await writeAtomic(join(POLICY_DIR, POLICY_FILE), neutronPolicyOverride(), 0o644);
   const cred = await ensureAppCred();
   await writeFiles(cred);
   console.log(
-    `keystone seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: projects service, demo, demo2; users neutron, demo, demo2; ` +
-      `network endpoints; application credential ${APPCRED} (${cred.id}); ${join(LAB, 'clouds.yaml')}`,
+    `keystone seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s: projects service, demo, demo2, cni; users neutron, demo, demo2, cni (${BINDER_ROLE}); ` +
+      `network endpoints; application credential ${APPCRED} (${cred.id}); ${join(POLICY_DIR, POLICY_FILE)}; ${join(LAB, 'clouds.yaml')}`,
   );
 }
 

@@ -50,6 +50,13 @@ test('numeric bond modes are rendered as names in every format', () => {
   }
 });
 
+test('ifupdown: every VLAN stanza sets the VLAN port its own MAC', () => {
+  const files = RENDERERS.ifupdown(cfgOf('osnet-vlan-bond-dns-mtu'));
+  const vlan = (n: string) => file(files, `/etc/network/interfaces.d/50-osnet-${n}`);
+  assert.match(vlan('bond0_100'), /^iface bond0\.100 inet [\s\S]*^ {4}hwaddress ether fa:16:3e:00:04:00$/m);
+  assert.match(vlan('eth2_200'), /^iface eth2\.200 inet [\s\S]*^ {4}hwaddress ether fa:16:3e:00:04:02$/m);
+});
+
 test('networkd gets a .netdev for every bond and VLAN, and the parent lists its VLANs', () => {
   const cfg = cfgOf('osnet-vlan-bond-dns-mtu');
   const files = RENDERERS.networkd(cfg);
@@ -67,17 +74,30 @@ test('networkd gets a .netdev for every bond and VLAN, and the parent lists its 
   assert.match(file(files, '/etc/systemd/network/50-osnet-eth0.network'), /^Bond=bond0$/m);
 });
 
-test('NetworkManager: a default route on a DHCP connection is a route, never gateway=', () => {
+test('NetworkManager: a DHCP connection leaves its default route to the lease, never gateway=', () => {
   const files = RENDERERS.networkmanager(cfgOf('osnet-dhcp-with-routes'));
   const eth0 = file(files, '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection');
   assert.match(eth0, /^method=auto$/m);
   assert.doesNotMatch(eth0, /^gateway=/m);
-  assert.match(eth0, /^route1=0\.0\.0\.0\/0,10\.6\.0\.1,100$/m);
+  assert.doesNotMatch(eth0, /^route\d+=0\.0\.0\.0\/0,/m);
+  assert.match(eth0, /^route-metric=100$/m);
   const static4 = RENDERERS.networkmanager(cfgOf('ci-net-os-sample0-bridge-static'));
   assert.match(
     file(static4, '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection'),
     /^address1=172\.19\.1\.34\/22,172\.19\.3\.254$/m,
   );
+});
+
+test('NetworkManager: route-metric is for the default route only; other routes keep the kernel metric', () => {
+  const files = RENDERERS.networkmanager(cfgOf('osnet-dhcp-with-routes'));
+  const [eth0, eth1] = ['eth0', 'eth1'].map((n) =>
+    file(files, `/etc/NetworkManager/system-connections/osnet-${n}.nmconnection`),
+  );
+  // ipv4: the DHCP lease's default route takes 100; the host route does not.
+  assert.match(eth0!, /^route1=172\.31\.0\.0\/16,10\.6\.0\.254,0$/m);
+  // ipv6 on eth1 (DHCPv6, metric 100 from the policy): the /48 route keeps 1024.
+  assert.match(eth1!, /^route-metric=\d+$/m);
+  assert.match(eth1!, /^route1=2001:db8:e::\/48,fe80::1,1024$/m);
 });
 
 test('one file per NIC, tagged with the NIC, where the format allows it', () => {

@@ -46,6 +46,7 @@ interface TargetFlags {
   sysRoot?: string;
   netns?: string;
   reconfigure?: boolean;
+  verify?: boolean;
   nicKinds?: string;
 }
 
@@ -73,6 +74,7 @@ async function agentOptions(o: SourceFlags & TargetFlags, log: Logger): Promise<
     ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
     ...(o.netns ? { netns: o.netns } : {}),
     ...(o.reconfigure !== undefined ? { reconfigure: o.reconfigure } : {}),
+    ...(o.verify === false ? { verify: false } : {}),
     ...(o.nicKinds ? { nicKinds: o.nicKinds.split(',').map((k) => k.trim()) } : {}),
   };
 }
@@ -93,6 +95,10 @@ function addApplyFlags(c: Command): Command {
   return addTargetFlags(addSourceFlags(c))
     .option('--reconfigure', 'run the network tools even with --root other than / (ifupdown, ip)')
     .option('--no-reconfigure', 'write the files only; do not run the network tools')
+    .option(
+      '--no-verify',
+      'do not read reconfigured NICs back (up, MTU, static addresses) before reporting success',
+    )
     .option(
       '--nic-kinds <kinds>',
       'link kinds (e.g. veth) whose appearance waits for the metadata like a NIC',

@@ -109,6 +109,26 @@ test('format auto-detection reads os-release under --root', async () => {
   assert.match(none.stderr, /pass --format/);
 });
 
+test('render --format ip writes the command script as well as resolv.conf', async () => {
+  const root = join(dir, 'render-ip');
+  await mkdir(root);
+  const r = await runCli([
+    'render',
+    '--format',
+    'ip',
+    '--input',
+    valid,
+    '--root',
+    root,
+    '--mac-map',
+    `ens3=${MAC0}`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const script = await readFile(join(root, 'etc/osnet/ip-commands.sh'), 'utf8');
+  assert.match(script, /ip -4 address replace 10\.70\.0\.2\/24 dev ens3/);
+  assert.match(await readFile(join(root, 'etc/resolv.conf'), 'utf8'), /nameserver 10\.70\.0\.53/);
+});
+
 test('apply with invalid input changes nothing: same target tree, same live NIC state, exit 65', async () => {
   const ns = await Netns.create('cli');
   try {

@@ -4,7 +4,7 @@
  * and handed to networkd like its own files. DNS is in the YAML.
  *
  * @example
- *   netplan.apply.driver({ root: '/' }).after({ up: ['eth1'], down: [] }, []); // [['netplan', 'apply']]
+ *   netplan.apply.driver({ root: '/' }).after({ up: ['eth1'], down: [], dns: [] }, []); // [['netplan', 'apply']]
  */
 import { networkdSteps } from '../networkd/index.ts';
 import type { GuestFormat } from '../types.ts';

@@ -28,6 +28,8 @@ export interface ManifestEntry {
   path: string;
   nic?: string;
   sha256: string;
+  /** A file of global DNS settings (RenderedFile.dns). */
+  dns?: boolean;
   /**
    * Hash of the file rendered without any DNS: equal before and after, a change touches DNS only and is
    * applied without taking the NIC down.
@@ -48,6 +50,8 @@ export interface FileChange {
   old?: string;
   /** A change of DNS settings only (same shape as before, see ManifestEntry.shape). */
   dnsOnly?: boolean;
+  /** A file of global DNS settings (RenderedFile.dns). */
+  dns?: boolean;
 }
 
 export interface FilePlan {
@@ -133,12 +137,19 @@ export async function planFiles(
     const cur = await readIfExists(under(root, f.path));
     const entry: ManifestEntry = { path: f.path, sha256: sha256(f.content) };
     if (f.nic !== undefined) entry.nic = f.nic;
+    if (f.dns) entry.dns = true;
     const shape = opts.shapes?.get(f.path);
     if (shape !== undefined) entry.shape = shape;
     const macs = f.nic !== undefined ? opts.macsOf?.(f.nic) : undefined;
     if (macs && macs.length > 0) entry.macs = macs;
     manifest.push(entry);
-    const base = { path: f.path, content: f.content, mode, ...(f.nic !== undefined ? { nic: f.nic } : {}) };
+    const base = {
+      path: f.path,
+      content: f.content,
+      mode,
+      ...(f.nic !== undefined ? { nic: f.nic } : {}),
+      ...(f.dns ? { dns: true } : {}),
+    };
     const before = previous.get(f.path);
     if (!cur) changes.push({ ...base, action: 'add' });
     else if (cur.content !== f.content || cur.mode !== mode) {
@@ -165,6 +176,7 @@ export async function planFiles(
       action: 'remove',
       old: cur.content,
       ...(old.nic !== undefined ? { nic: old.nic } : {}),
+      ...(old.dns ? { dns: true } : {}),
     });
   }
   return { changes, unchanged, manifest };

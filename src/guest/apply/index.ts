@@ -122,7 +122,7 @@ function nicSets(
 ): NicSets {
   const wanted = new Set(cfg.links.map((l) => l.name!));
   const virtual = new Set(cfg.links.filter((l) => l.kind !== 'physical').map((l) => l.name!));
-  const spanning = changes.some((c) => c.nic === undefined && c.path !== RESOLV_CONF);
+  const spanning = changes.some((c) => c.nic === undefined && c.path !== RESOLV_CONF && !c.dns);
   const full = changes.filter((c) => c.nic !== undefined && !c.dnsOnly).map((c) => c.nic!);
   const changed = new Set([...(spanning ? wanted : full), ...unhealthy]);
   const up = [...changed].filter((n) => wanted.has(n) && (present.has(n) || virtual.has(n)));

@@ -22,6 +22,15 @@ function cfgOf(name: string): NetworkConfig {
   assert.ok(f, name);
   return resolveNames(parse(f.raw), f.macMap);
 }
+function fixtureRaw(name: string): unknown {
+  const f = fixtures.find((x) => x.name === name);
+  assert.ok(f, name);
+  return f.raw;
+}
+function cfgOfRaw(raw: unknown): NetworkConfig {
+  const f = fixtures.find((x) => x.name === 'osnet-vlan-bond-dns-mtu');
+  return resolveNames(parse(raw), f!.macMap);
+}
 const file = (files: { path: string; content: string }[], path: string) => {
   const f = files.find((x) => x.path === path);
   assert.ok(f, `${path} among ${files.map((x) => x.path).join(', ')}`);
@@ -103,12 +112,26 @@ test('NetworkManager: route-metric is for the default route only; other routes k
 test('one file per NIC, tagged with the NIC, where the format allows it', () => {
   const cfg = cfgOf('osnet-vlan-bond-dns-mtu');
   const nics = cfg.links.map((l) => l.name).sort();
+  // netplan and networkd add one file of global DNS (systemd-resolved's), tagged as such and with no NIC.
+  const perNic = (format: keyof typeof RENDERERS) => RENDERERS[format](cfg).filter((f) => !f.dns);
   for (const format of ['ifupdown', 'netplan', 'networkmanager'] as const) {
-    const files = RENDERERS[format](cfg);
-    assert.deepEqual(files.map((f) => f.nic).sort(), nics, format);
+    assert.deepEqual(
+      perNic(format)
+        .map((f) => f.nic)
+        .sort(),
+      nics,
+      format,
+    );
   }
   for (const format of ['sysconfig', 'networkd'] as const) {
-    assert.deepEqual([...new Set(RENDERERS[format](cfg).map((f) => f.nic))].sort(), nics, format);
+    assert.deepEqual([...new Set(perNic(format).map((f) => f.nic))].sort(), nics, format);
+  }
+  for (const format of ['netplan', 'networkd'] as const) {
+    const global = RENDERERS[format](cfg).filter((f) => f.dns);
+    assert.deepEqual(
+      global.map((f) => [f.path, f.nic]),
+      [['/etc/systemd/resolved.conf.d/50-osnet.conf', undefined]],
+    );
   }
   assert.equal(RENDERERS.powershell(cfg).length, 1);
   assert.equal(RENDERERS.ip(cfg).length, 1);
@@ -116,9 +139,24 @@ test('one file per NIC, tagged with the NIC, where the format allows it', () => 
 
 test('secret-free files are world-readable, netplan and NetworkManager files are 0600', () => {
   const cfg = cfgOf('ci-configdrive-vif-static-routes');
-  for (const f of RENDERERS.netplan(cfg)) assert.equal(f.mode, 0o600, f.path);
+  for (const f of RENDERERS.netplan(cfg).filter((x) => !x.dns)) assert.equal(f.mode, 0o600, f.path);
   for (const f of RENDERERS.networkmanager(cfg)) assert.equal(f.mode, 0o600, f.path);
   for (const f of RENDERERS.ifupdown(cfg)) assert.equal(f.mode ?? 0o644, 0o644, f.path);
+});
+
+test('networkd and netplan keep global DNS out of the NIC files: a longer global list rewrites none of them', () => {
+  const raw = fixtureRaw('osnet-vlan-bond-dns-mtu') as { services: unknown[] };
+  const more = { ...raw, services: [...raw.services, { type: 'dns', address: '192.0.2.99' }] };
+  for (const format of ['networkd', 'netplan'] as const) {
+    const a = RENDERERS[format](cfgOfRaw(raw));
+    const b = RENDERERS[format](cfgOfRaw(more));
+    assert.deepEqual(
+      b.filter((f) => a.find((x) => x.path === f.path)?.content !== f.content).map((f) => f.path),
+      ['/etc/systemd/resolved.conf.d/50-osnet.conf'],
+      format,
+    );
+    assert.match(file(b, '/etc/systemd/resolved.conf.d/50-osnet.conf'), /^DNS=.* 192\.0\.2\.99$/m);
+  }
 });
 
 test('two default routes on different NICs follow the metric policy in every format', () => {

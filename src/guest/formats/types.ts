@@ -20,6 +20,8 @@ export interface RenderedFile {
   mode?: number;
   /** The NIC this file configures; absent for files that span NICs (PowerShell, ip script). */
   nic?: string;
+  /** Global DNS settings (no `nic`): a change reconfigures no NIC, only the resolver. */
+  dns?: boolean;
 }
 
 export interface RenderOptions {

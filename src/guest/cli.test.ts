@@ -78,7 +78,10 @@ test('render writes under --root only; --dry-run writes nothing and prints the d
   const real = await runCli(args);
   assert.equal(real.code, 0, real.stderr);
   const written = Object.keys(await treeSums(root));
-  assert.ok(written.length > 0 && written.every((p) => p.startsWith('etc/systemd/network/')), written.join());
+  // The NIC's .network, and the global DNS as systemd-resolved's drop-in.
+  const ours = (p: string) =>
+    p.startsWith('etc/systemd/network/') || p === 'etc/systemd/resolved.conf.d/50-osnet.conf';
+  assert.ok(written.length > 0 && written.every(ours), written.join());
   const again = await runCli([...args, '--dry-run']);
   assert.doesNotMatch(again.stdout, /^\+\+\+ /m, 'no diff once written');
   const missing = await runCli(renderTo('fa:16:3e:99:99:99'));

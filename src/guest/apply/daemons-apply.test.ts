@@ -385,6 +385,22 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
         assert.deepEqual(dns.trim().split(/\s*\|\s*|\n/), ['10.60.0.53', '10.61.0.53']);
       }
     });
+
+    test('a NIC its daemon lost, with unchanged files, is reconfigured by the next apply', async () => {
+      const apply = (d: Doc) => applyCli({ format: kind, root, ns, env: daemon.env, macMap: MAC_MAP }, d);
+      const lose =
+        kind === 'networkd'
+          ? ['ip', '-n', ns.name, 'addr', 'flush', 'dev', 'osa1']
+          : ['ip', 'netns', 'exec', ns.name, 'nmcli', 'device', 'disconnect', 'osa1'];
+      execFileSync(lose[0]!, lose.slice(1), { env: { ...process.env, ...daemon.env } });
+      await until(() => ns.addrs('osa1').length === 0, 5000, 'osa1 to lose its address');
+      const r = await apply(two);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).changes, []);
+      assert.deepEqual(JSON.parse(r.stdout).touched, ['osa1']);
+      assert.deepEqual(ns.addrs('osa1'), ['10.61.0.2/24']);
+      assert.deepEqual(ns.addrs('osa0'), ['10.60.0.2/24']);
+    });
   });
 }
 

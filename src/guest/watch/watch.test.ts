@@ -84,7 +84,9 @@ test('watch follows a NIC added then removed, waiting for the metadata to catch 
     );
     await new Promise((r) => setTimeout(r, 400));
     await writeFile(nd, JSON.stringify(two));
-    await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 10000, 'osg-w1 configured');
+    // The pair's peer osg-w1p is a new veth too, one the metadata never lists: the sync waits its whole
+    // --wait (10 s) for it, then applies what matches; allow for that and a loaded machine.
+    await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 20000, 'osg-w1 configured');
     assert.ok(await exists(fileOf('osg-w1')));
     assert.ok(
       records().some((r) => String(r.msg).startsWith('metadata does not match')),

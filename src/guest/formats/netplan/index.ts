@@ -10,7 +10,7 @@
 
 import type { FileChange } from '../../apply/files.ts';
 import { networkdSteps, resolvedSteps } from '../networkd/index.ts';
-import type { GuestFormat } from '../types.ts';
+import type { GuestFormat, NicSets } from '../types.ts';
 import { renderNetplan } from './render.ts';
 
 export const netplan = {
@@ -20,12 +20,12 @@ export const netplan = {
     kind: 'files',
     driver: (opts) => {
       // Only a global DNS change: netplan has nothing to apply, resolved reloads.
-      const yaml = (changes: FileChange[]) => changes.some((c) => !c.dns);
+      const yaml = (n: NicSets, changes: FileChange[]) => n.up.length > 0 || changes.some((c) => !c.dns);
       if (opts.root === '/')
         return {
           before: () => [],
-          after: (_n, changes) => [
-            ...(yaml(changes) ? [['netplan', 'apply']] : []),
+          after: (n, changes) => [
+            ...(yaml(n, changes) ? [['netplan', 'apply']] : []),
             ...resolvedSteps('/', changes),
           ],
         };

@@ -28,6 +28,12 @@ export const networkmanager = {
             const id = connectionId(c);
             return id ? ['nmcli', 'connection', 'up', 'id', id] : ['nmcli', 'device', 'connect', c.nic!];
           });
+        // A NIC to bring up whose keyfile did not change (read back unconfigured): its profile is there.
+        const named = new Set(ups.map((u) => u.at(-1)));
+        for (const nic of n.up) {
+          if (!changes.some((c) => c.nic === nic && c.action !== 'remove') && !named.has(nic))
+            ups.push(['nmcli', 'device', 'connect', nic]);
+        }
         // reapply takes the reloaded profile's changes onto the active connection without deactivating it.
         const reapply = n.dns.map((nic) => ['nmcli', 'device', 'reapply', nic]);
         return [['nmcli', 'connection', 'reload'], ...ups, ...reapply];

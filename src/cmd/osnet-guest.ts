@@ -41,6 +41,10 @@ function addApplyFlags(c: Command): Command {
     .option('--reconfigure', 'run the network tools even with --root other than / (ifupdown, ip)')
     .option('--no-reconfigure', 'write the files only; do not run the network tools')
     .option(
+      '--no-verify',
+      'do not read reconfigured NICs back (up, MTU, static addresses) before reporting success',
+    )
+    .option(
       '--nic-kinds <kinds>',
       'link kinds (e.g. veth) whose appearance waits for the metadata like a NIC',
     );

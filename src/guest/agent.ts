@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkEvent } from '../host/link-monitor.ts';
 import { withLock } from '../host/lock.ts';
+import { OsnetError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { type ApplyResult, applyConfig } from './apply/index.ts';
 import type { Format } from './formats/index.ts';
@@ -29,6 +30,8 @@ export interface AgentOptions {
   sysRoot?: string;
   netns?: string;
   reconfigure?: boolean;
+  /** Read reconfigured NICs back and fail when one is not configured (default true). */
+  verify?: boolean;
   /**
    * Link kinds whose appearance makes the agent wait for the metadata (default none: only links without a
    * kind, i.e. hardware and virtio NICs). A container's veth or a bridge is not a Nova NIC.
@@ -93,14 +96,29 @@ async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyRes
   }
   const { cfg: present, dropped } = dropAbsentLinks(cfg, macs);
   for (const id of dropped) log.warn({ link: id }, 'link left out: its NIC is not on the system');
+  const absent = cfg.links.flatMap((l, i) =>
+    l.kind === 'physical' && !macs.has(l.mac) ? [{ id: l.id, mac: l.mac, index: i }] : [],
+  );
   const named = resolveNames(present, macs);
   const result = await applyConfig(named, {
     format: opts.format,
     root: opts.root,
     log,
+    absentMacs: absent.map((a) => a.mac),
     ...(opts.netns ? { netns: opts.netns } : {}),
     ...(opts.reconfigure !== undefined ? { reconfigure: opts.reconfigure } : {}),
+    ...(opts.verify !== undefined ? { verify: opts.verify } : {}),
   });
   for (const nic of result.touched) log.info({ nic, format: opts.format }, 'NIC reconfigured');
+  // A plain apply names what it could not configure (exit 69); the NICs that are there are configured and
+  // the files of the absent ones kept, so a NIC that appears late is configured by its udev event.
+  if (absent.length > 0 && !(hint && hint.events.length > 0)) {
+    const first = absent[0]!;
+    throw new OsnetError(
+      'OSNET_ERR_NIC_NOT_FOUND',
+      `no NIC with MAC ${absent.map((a) => `${a.mac} for link ${a.id} ($.links[${a.index}])`).join(', ')}; the NICs present were applied, the configuration of the absent ones is kept`,
+      { field: `$.links[${first.index}].ethernet_mac_address`, link: first.id, mac: first.mac },
+    );
+  }
   return result;
 }

@@ -78,7 +78,10 @@ test('render writes under --root only; --dry-run writes nothing and prints the d
   const real = await runCli(args);
   assert.equal(real.code, 0, real.stderr);
   const written = Object.keys(await treeSums(root));
-  assert.ok(written.length > 0 && written.every((p) => p.startsWith('etc/systemd/network/')), written.join());
+  // The NIC's .network, and the global DNS as systemd-resolved's drop-in.
+  const ours = (p: string) =>
+    p.startsWith('etc/systemd/network/') || p === 'etc/systemd/resolved.conf.d/50-osnet.conf';
+  assert.ok(written.length > 0 && written.every(ours), written.join());
   const again = await runCli([...args, '--dry-run']);
   assert.doesNotMatch(again.stdout, /^\+\+\+ /m, 'no diff once written');
   const missing = await runCli(renderTo('fa:16:3e:99:99:99'));
@@ -107,6 +110,26 @@ test('format auto-detection reads os-release under --root', async () => {
   ]);
   assert.equal(none.code, 64);
   assert.match(none.stderr, /pass --format/);
+});
+
+test('render --format ip writes the command script as well as resolv.conf', async () => {
+  const root = join(dir, 'render-ip');
+  await mkdir(root);
+  const r = await runCli([
+    'render',
+    '--format',
+    'ip',
+    '--input',
+    valid,
+    '--root',
+    root,
+    '--mac-map',
+    `ens3=${MAC0}`,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const script = await readFile(join(root, 'etc/osnet/ip-commands.sh'), 'utf8');
+  assert.match(script, /ip -4 address replace 10\.70\.0\.2\/24 dev ens3/);
+  assert.match(await readFile(join(root, 'etc/resolv.conf'), 'utf8'), /nameserver 10\.70\.0\.53/);
 });
 
 test('apply with invalid input changes nothing: same target tree, same live NIC state, exit 65', async () => {

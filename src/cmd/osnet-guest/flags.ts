@@ -22,6 +22,7 @@ export interface TargetFlags {
   sysRoot?: string;
   netns?: string;
   reconfigure?: boolean;
+  verify?: boolean;
   nicKinds?: string;
 }
 

@@ -21,6 +21,7 @@ async function agentOptions(o: SyncFlags, log: Logger): Promise<AgentOptions> {
     ...(o.sysRoot ? { sysRoot: o.sysRoot } : {}),
     ...(o.netns ? { netns: o.netns } : {}),
     ...(o.reconfigure !== undefined ? { reconfigure: o.reconfigure } : {}),
+    ...(o.verify === false ? { verify: false } : {}),
     ...(o.nicKinds ? { nicKinds: o.nicKinds.split(',').map((k) => k.trim()) } : {}),
   };
 }

@@ -23,6 +23,15 @@ const IFACES = '/etc/network/interfaces.d';
 let ns: Netns;
 let root: string;
 
+/** A fresh target root with an interfaces file that sources the snippets. */
+async function newRoot(): Promise<string> {
+  const r = await mkdtemp(join(tmpdir(), 'osg-root-'));
+  await mkdir(join(r, 'etc/network/interfaces.d'), { recursive: true });
+  await mkdir(join(r, 'run/network'), { recursive: true });
+  await writeFile(join(r, 'etc/network/interfaces'), `source ${r}/etc/network/interfaces.d/*\n`);
+  return r;
+}
+
 before(async () => {
   ns = await Netns.create('ifupdown');
   await ns.addVeth('osg-i0', MAC0);
@@ -167,6 +176,185 @@ test('ifupdown: when ifup fails, files and NIC state are rolled back', async () 
   assert.deepEqual(await treeSums(root, skip), filesBefore);
   assert.deepEqual(ns.snapshot(all), liveBefore);
   assert.deepEqual(ns.addrs('osg-i0'), ['10.40.0.2/24']);
+});
+
+test('ifupdown under --root runs no host hooks: ifup and ifdown get --no-scripts', async () => {
+  const d = doc();
+  d.networks[1]!.ip_address = '10.41.0.7/24';
+  const exec = new Exec();
+  await apply(d, exec);
+  const tools = exec.history.filter((c) => c.includes('ifup') || c.includes('ifdown'));
+  assert.ok(tools.length >= 2, JSON.stringify(exec.history));
+  for (const c of tools) assert.ok(c.includes('--no-scripts'), c.join(' '));
+  await apply(doc());
+});
+
+test('--no-reconfigure reports no NIC reconfigured, bonds included', async () => {
+  const r2 = await newRoot();
+  try {
+    const d = doc();
+    d.links.push({ id: 'bd', type: 'bond', bond_links: ['b'], bond_mode: 1 });
+    d.networks[1]!.link = 'bd';
+    const r = await applyConfig(resolveNames(parse(d), macs), {
+      format: 'ifupdown',
+      root: r2,
+      reconfigure: false,
+    });
+    assert.ok(r.changes.length > 0);
+    assert.deepEqual(r.touched, []);
+  } finally {
+    await rm(r2, { recursive: true, force: true });
+  }
+});
+
+// A hot-add where the global DNS list names each network's server (as Nova's metadata often does): every
+// NIC's file changes, but only in DNS. The NIC already there must keep its link, addresses and routes.
+test('ifupdown: a hot-add that changes only the DNS of the other NIC leaves that NIC alone (no lost ping)', async () => {
+  const r2 = await newRoot();
+  const peer = await Netns.create('ifpeer');
+  const P0 = 'fa:16:3e:30:01:01';
+  const P1 = 'fa:16:3e:30:01:02';
+  const pm = parseMacMap(`osg-p0=${P0},osg-p1=${P1}`);
+  const net = (id: string, link: string, cidr: string, gw?: string) => ({
+    id,
+    link,
+    type: 'ipv4',
+    ip_address: cidr,
+    routes: gw ? [{ network: '0.0.0.0/0', gateway: gw }] : [],
+    services: [{ type: 'dns', address: cidr.replace(/\.\d+\/24$/, '.53') }],
+  });
+  const one = {
+    links: [{ id: 'p0', type: 'ovs', ethernet_mac_address: P0 }],
+    networks: [net('n0', 'p0', '10.45.0.2/24', '10.45.0.1')],
+    services: [{ type: 'dns', address: '10.45.0.53' }],
+  };
+  const two = {
+    links: [...one.links, { id: 'p1', type: 'ovs', ethernet_mac_address: P1 }],
+    networks: [...one.networks, net('n1', 'p1', '10.46.0.2/24')],
+    services: [...one.services, { type: 'dns', address: '10.46.0.53' }],
+  };
+  const run = (d: unknown, exec = new Exec()) =>
+    applyConfig(resolveNames(parse(d), pm), {
+      format: 'ifupdown',
+      root: r2,
+      netns: ns.name,
+      reconfigure: true,
+      exec,
+    });
+  try {
+    await ns.addVeth('osg-p0', P0);
+    ns.movePeer('osg-p0', peer, '10.45.0.1/24');
+    await run(one);
+    assert.deepEqual(ns.addrs('osg-p0'), ['10.45.0.2/24']);
+    const before = ns.snapshot(['osg-p0']);
+    await ns.addVeth('osg-p1', P1);
+    const events = await ns.monitor();
+    const stopPing = await peer.ping('10.45.0.2');
+    await new Promise((r) => setTimeout(r, 300));
+    const exec = new Exec();
+    const r = await run(two, exec);
+    const ping = await stopPing();
+    const seen = (await events()).filter((e) => /\bosg-p0\b/.test(e) && !/\bfe80:|\bff00::/.test(e));
+    assert.deepEqual(r.changes.map((c) => `${c.action} ${c.nic ?? c.path}`).sort(), [
+      'add osg-p1',
+      'change /etc/resolv.conf',
+      'change osg-p0',
+    ]);
+    assert.ok(!exec.history.some((c) => c.includes('osg-p0')), JSON.stringify(exec.history));
+    assert.deepEqual(seen, [], 'no address or route event on the untouched NIC');
+    assert.equal(ping.received, ping.sent, `lost ${ping.sent - ping.received} of ${ping.sent} pings`);
+    assert.ok(ping.sent > 20, `${ping.sent} pings`);
+    assert.deepEqual(ns.snapshot(['osg-p0']), before);
+    assert.deepEqual(ns.addrs('osg-p1'), ['10.46.0.2/24']);
+    assert.match(await readFile(join(r2, 'etc/resolv.conf'), 'utf8'), /^nameserver 10\.46\.0\.53$/m);
+    assert.match(
+      await readFile(join(r2, IFACES, '50-osnet-osg-p0'), 'utf8'),
+      /dns-nameservers .*10\.46\.0\.53/,
+    );
+  } finally {
+    await peer.destroy();
+    for (const l of ['osg-p0', 'osg-p1'])
+      await Promise.resolve()
+        .then(() => ns.delLink(l))
+        .catch(() => {});
+    await rm(r2, { recursive: true, force: true });
+  }
+});
+
+test('ifupdown: a NIC hot-removed, then a new NIC under its name, is configured (no stale "already configured")', async () => {
+  const r2 = await newRoot();
+  const A = 'fa:16:3e:30:02:01';
+  const B = 'fa:16:3e:30:02:02';
+  const d = (mac: string, cidr: string) => ({
+    links: [{ id: 'h', type: 'ovs', ethernet_mac_address: mac }],
+    networks: [{ id: 'nh', link: 'h', type: 'ipv4', ip_address: cidr }],
+    services: [],
+  });
+  const run = (doc: unknown, map: string) =>
+    applyConfig(resolveNames(parse(doc), parseMacMap(map)), {
+      format: 'ifupdown',
+      root: r2,
+      netns: ns.name,
+      reconfigure: true,
+    });
+  const state = () => readFile(join(r2, 'run/network/ifstate'), 'utf8').catch(() => '');
+  try {
+    await ns.addVeth('osg-h0', A);
+    await run(d(A, '10.47.0.2/24'), `osg-h0=${A}`);
+    assert.deepEqual(ns.addrs('osg-h0'), ['10.47.0.2/24']);
+    assert.match(await state(), /^osg-h0=osg-h0$/m);
+    // Hot-remove; the metadata drops it.
+    ns.delLink('osg-h0');
+    await run({ links: [], networks: [], services: [] }, '');
+    assert.doesNotMatch(await state(), /osg-h0/, "ifupdown's state forgets the NIC that is gone");
+    // A new NIC gets the same name (PCI-slot or ethN naming).
+    await ns.addVeth('osg-h0', B);
+    const r = await run(d(B, '10.47.0.3/24'), `osg-h0=${B}`);
+    assert.deepEqual(r.touched, ['osg-h0']);
+    assert.deepEqual(ns.addrs('osg-h0'), ['10.47.0.3/24']);
+  } finally {
+    await Promise.resolve()
+      .then(() => ns.delLink('osg-h0'))
+      .catch(() => {});
+    await rm(r2, { recursive: true, force: true });
+  }
+});
+
+test('ifupdown: a NIC whose files are unchanged but that is not configured is reconfigured, never reported fine', async () => {
+  const r2 = await newRoot();
+  const A = 'fa:16:3e:30:03:01';
+  const doc1 = {
+    links: [{ id: 'u', type: 'ovs', ethernet_mac_address: A }],
+    networks: [{ id: 'nu', link: 'u', type: 'ipv4', ip_address: '10.48.0.2/24' }],
+    services: [],
+  };
+  const run = () =>
+    applyConfig(resolveNames(parse(doc1), parseMacMap(`osg-u0=${A}`)), {
+      format: 'ifupdown',
+      root: r2,
+      netns: ns.name,
+      reconfigure: true,
+    });
+  try {
+    await ns.addVeth('osg-u0', A);
+    await run();
+    // The NIC goes away and comes back between two syncs (a quick replug): same name, same file, and
+    // ifupdown's state still says configured while the new link is down with no address.
+    ns.delLink('osg-u0');
+    await ns.addVeth('osg-u0', A);
+    assert.deepEqual(ns.addrs('osg-u0'), []);
+    const r = await run();
+    assert.deepEqual(r.changes, []);
+    assert.deepEqual(r.touched, ['osg-u0']);
+    assert.deepEqual(ns.addrs('osg-u0'), ['10.48.0.2/24']);
+    const again = await run();
+    assert.deepEqual(again.touched, [], 'configured now: nothing to do');
+  } finally {
+    await Promise.resolve()
+      .then(() => ns.delLink('osg-u0'))
+      .catch(() => {});
+    await rm(r2, { recursive: true, force: true });
+  }
 });
 
 test('simpleDiff marks added and removed lines', () => {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,13 +67,20 @@ const MAC_MAP = `osa0=${MAC0},osa1=${MAC1}`;
  * reconfigure step ran, from its log.
  */
 async function applyCli(
-  t: { format: string; root: string; ns: Netns; env: Record<string, string>; macMap: string },
+  t: {
+    format: string;
+    root: string;
+    ns: Netns;
+    env: Record<string, string>;
+    macMap: string;
+    extra?: string[];
+  },
   d: Doc,
 ) {
   const input = `${t.root}.json`;
   await writeFile(input, JSON.stringify(d));
   const args = ['apply', '--format', t.format, '--root', t.root, '--input', input, '--reconfigure'];
-  args.push('--mac-map', t.macMap);
+  args.push('--mac-map', t.macMap, ...(t.extra ?? []));
   const r = await runCli(args, { netns: t.ns.name, env: t.env });
   await rm(input, { force: true });
   const commands = logRecords(r.stderr)
@@ -222,6 +230,44 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
       await expectState(WANT);
     });
 
+    if (kind === 'networkd') {
+      test('a NIC networkd fails to configure (MTU refused, networkctl still exits 0) fails the apply and rolls back', async () => {
+        const MAC2 = 'fa:16:3e:50:00:03';
+        // A macvlan cannot go above its lower device's MTU (1500): networkd logs the refusal, nothing more.
+        ns.ip([
+          'link',
+          'add',
+          'link',
+          'osa1p',
+          'name',
+          'osa2',
+          'address',
+          MAC2,
+          'type',
+          'macvlan',
+          'mode',
+          'bridge',
+        ]);
+        try {
+          const skip = ['var/lib/osnet-guest/backup', 'run'];
+          const filesBefore = await treeSums(root, skip);
+          const d = doc();
+          d.links.push({ id: 'c', type: 'ovs', ethernet_mac_address: MAC2, mtu: 9000 });
+          d.networks.push({ id: 'n2', link: 'c', type: 'ipv4', ip_address: '10.63.0.2/24' });
+          const r = await apply(d, daemon.env, `${MAC_MAP},osa2=${MAC2}`);
+          assert.equal(r.code, 75, r.stderr);
+          assert.match(
+            r.stderr,
+            /NIC not configured after reconfigure: osa2 has MTU 1500, not 9000.*rolled back/,
+          );
+          assert.deepEqual(await treeSums(root, skip), filesBefore);
+          await expectState(WANT);
+        } finally {
+          ns.delLink('osa2');
+        }
+      });
+    }
+
     if (kind === 'networkmanager') {
       test('NM refusing a connection halfway rolls back the files and the NIC already changed', async () => {
         const skip = ['var/lib/osnet-guest/backup', 'run'];
@@ -245,6 +291,116 @@ for (const kind of ['networkd', 'networkmanager'] as const) {
         );
       });
     }
+  });
+}
+
+// A hot-add where the global DNS list names each network's server, as Nova's metadata often does: the NIC
+// already there must not notice. Its peer lives in another namespace, which pings it every 10 ms meanwhile.
+for (const kind of ['networkd', 'networkmanager'] as const) {
+  describe(`apply --format ${kind}: a hot-add leaves the other NIC alone`, () => {
+    let ns: Netns;
+    let peer: Netns;
+    let root: string;
+    let daemon: PrivateDaemon;
+    const net = (id: string, link: string, cidr: string, gw?: string) => ({
+      id,
+      link,
+      type: 'ipv4',
+      ip_address: cidr,
+      routes: gw ? [{ network: '0.0.0.0/0', gateway: gw }] : [],
+      services: [{ type: 'dns', address: cidr.replace(/\.\d+\/24$/, '.53') }],
+    });
+    const one: Doc = {
+      links: [{ id: 'a', type: 'ovs', ethernet_mac_address: MAC0 }],
+      networks: [net('n0', 'a', '10.60.0.2/24', '10.60.0.1')],
+      services: [{ type: 'dns', address: '10.60.0.53' }],
+    };
+    const two: Doc = {
+      links: [...one.links, { id: 'b', type: 'ovs', ethernet_mac_address: MAC1 }],
+      networks: [...one.networks, net('n1', 'b', '10.61.0.2/24')],
+      services: [...one.services, { type: 'dns', address: '10.61.0.53' }],
+    };
+
+    before(async () => {
+      ns = await Netns.create(kind === 'networkd' ? 'hnd' : 'hnm', 'osa');
+      peer = await Netns.create(kind === 'networkd' ? 'hndp' : 'hnmp', 'osa');
+      await ns.addVeth('osa0', MAC0);
+      ns.movePeer('osa0', peer, '10.60.0.1/24');
+      root = await mkdtemp(join(tmpdir(), `osa-root-hot-${kind}-`));
+      await mkdir(join(root, FILES[kind]('x'), '..'), { recursive: true });
+      daemon = await PrivateDaemon.start(kind, ns, root, NICS);
+    });
+    after(async () => {
+      await daemon?.stop();
+      await ns?.destroy();
+      await peer?.destroy();
+      if (root) await rm(root, { recursive: true, force: true });
+    });
+
+    test('no address or route event and no lost ping on the NIC already there; it gets the new DNS list', async () => {
+      const apply = (d: Doc) => applyCli({ format: kind, root, ns, env: daemon.env, macMap: MAC_MAP }, d);
+      const first = await apply(one);
+      assert.equal(first.code, 0, first.stderr);
+      assert.deepEqual(ns.addrs('osa0'), ['10.60.0.2/24']);
+      const fileBefore = await readFile(join(root, FILES[kind]('osa0')), 'utf8');
+      const stateBefore = ns.snapshot(['osa0']);
+      await ns.addVeth('osa1', MAC1);
+      const events = await ns.monitor();
+      const stopPing = await peer.ping('10.60.0.2');
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await apply(two);
+      const ping = await stopPing();
+      const seen = (await events()).filter((e) => touches(e, /\bosa0\b/));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(ns.addrs('osa1'), ['10.61.0.2/24']);
+      assert.deepEqual(seen, [], 'no address or route event on osa0');
+      assert.equal(ping.received, ping.sent, `lost ${ping.sent - ping.received} of ${ping.sent} pings`);
+      assert.ok(ping.sent > 20, `${ping.sent} pings`);
+      assert.deepEqual(ns.snapshot(['osa0']), stateBefore);
+      const fileAfter = await readFile(join(root, FILES[kind]('osa0')), 'utf8');
+      if (kind === 'networkd') {
+        // The global list lives in resolved's drop-in: osa0's file is the same, byte for byte.
+        assert.deepEqual(r.commands, ['networkctl reload', 'networkctl reconfigure osa1']);
+        assert.equal(fileAfter, fileBefore);
+        assert.match(
+          await readFile(join(root, 'etc/systemd/resolved.conf.d/50-osnet.conf'), 'utf8'),
+          /^DNS=10\.60\.0\.53 10\.61\.0\.53$/m,
+        );
+      } else {
+        assert.deepEqual(r.commands, [
+          'nmcli connection reload',
+          'nmcli connection up id osnet-osa1',
+          'nmcli device reapply osa0',
+        ]);
+        assert.match(fileAfter, /^dns=10\.60\.0\.53;10\.61\.0\.53;$/m);
+        // The running connection took the new list without going down.
+        const dns = execFileSync(
+          'ip',
+          ['netns', 'exec', ns.name, 'nmcli', '-g', 'IP4.DNS', 'device', 'show', 'osa0'],
+          {
+            env: { ...process.env, ...daemon.env },
+            encoding: 'utf8',
+          },
+        );
+        assert.deepEqual(dns.trim().split(/\s*\|\s*|\n/), ['10.60.0.53', '10.61.0.53']);
+      }
+    });
+
+    test('a NIC its daemon lost, with unchanged files, is reconfigured by the next apply', async () => {
+      const apply = (d: Doc) => applyCli({ format: kind, root, ns, env: daemon.env, macMap: MAC_MAP }, d);
+      const lose =
+        kind === 'networkd'
+          ? ['ip', '-n', ns.name, 'addr', 'flush', 'dev', 'osa1']
+          : ['ip', 'netns', 'exec', ns.name, 'nmcli', 'device', 'disconnect', 'osa1'];
+      execFileSync(lose[0]!, lose.slice(1), { env: { ...process.env, ...daemon.env } });
+      await until(() => ns.addrs('osa1').length === 0, 5000, 'osa1 to lose its address');
+      const r = await apply(two);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).changes, []);
+      assert.deepEqual(JSON.parse(r.stdout).touched, ['osa1']);
+      assert.deepEqual(ns.addrs('osa1'), ['10.61.0.2/24']);
+      assert.deepEqual(ns.addrs('osa0'), ['10.60.0.2/24']);
+    });
   });
 }
 
@@ -272,8 +428,9 @@ describe('apply --format netplan (generate + networkd) against a private network
     if (root) await rm(root, { recursive: true, force: true });
   });
 
+  // The daemon leaves these NICs unmanaged (see above): reading them back could only fail.
   const apply = (d: Doc, env = daemon.env) =>
-    applyCli({ format: 'netplan', root, ns, env, macMap: MAC_MAP }, d);
+    applyCli({ format: 'netplan', root, ns, env, macMap: MAC_MAP, extra: ['--no-verify'] }, d);
 
   test('netplan generate writes networkd files under the root; a removed NIC loses them', async () => {
     const r = await apply(doc());

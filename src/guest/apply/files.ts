@@ -28,6 +28,15 @@ export interface ManifestEntry {
   path: string;
   nic?: string;
   sha256: string;
+  /** A file of global DNS settings (RenderedFile.dns). */
+  dns?: boolean;
+  /**
+   * Hash of the file rendered without any DNS: equal before and after, a change touches DNS only and is
+   * applied without taking the NIC down.
+   */
+  shape?: string;
+  /** MACs of the NICs the file's NIC stands on, so its file is kept while such a NIC is only absent. */
+  macs?: string[];
 }
 
 export interface FileChange {
@@ -39,6 +48,10 @@ export interface FileChange {
   mode?: number;
   /** Current content on disk (change/remove), for diffs and backups. */
   old?: string;
+  /** A change of DNS settings only (same shape as before, see ManifestEntry.shape). */
+  dnsOnly?: boolean;
+  /** A file of global DNS settings (RenderedFile.dns). */
+  dns?: boolean;
 }
 
 export interface FilePlan {
@@ -89,12 +102,33 @@ export async function writeManifest(root: string, files: ManifestEntry[]): Promi
   );
 }
 
+export interface PlanOptions {
+  /** Per rendered path, the hash of that file rendered without DNS (ManifestEntry.shape). */
+  shapes?: Map<string, string>;
+  /** MACs each NIC's files depend on (ManifestEntry.macs). */
+  macsOf?: (nic: string) => string[];
+  /**
+   * MACs the metadata lists but the system does not have (yet): files osnet-guest wrote for them are kept,
+   * not removed, so a NIC that appears late or is away for a moment keeps its configuration.
+   */
+  absentMacs?: Set<string>;
+}
+
+export function sha256Of(s: string): string {
+  return sha256(s);
+}
+
 /** Compares `rendered` with the files under `root` and with the previous manifest. */
-export async function planFiles(root: string, rendered: RenderedFile[]): Promise<FilePlan> {
+export async function planFiles(
+  root: string,
+  rendered: RenderedFile[],
+  opts: PlanOptions = {},
+): Promise<FilePlan> {
   const changes: FileChange[] = [];
   const unchanged: string[] = [];
   const manifest: ManifestEntry[] = [];
   const seen = new Set<string>();
+  const previous = new Map((await readManifest(root)).map((e) => [e.path, e]));
   for (const f of rendered) {
     if (!f.path.startsWith('/'))
       throw new OsnetError('OSNET_ERR_INTERNAL', `rendered path ${f.path} is not absolute`);
@@ -103,22 +137,46 @@ export async function planFiles(root: string, rendered: RenderedFile[]): Promise
     const cur = await readIfExists(under(root, f.path));
     const entry: ManifestEntry = { path: f.path, sha256: sha256(f.content) };
     if (f.nic !== undefined) entry.nic = f.nic;
+    if (f.dns) entry.dns = true;
+    const shape = opts.shapes?.get(f.path);
+    if (shape !== undefined) entry.shape = shape;
+    const macs = f.nic !== undefined ? opts.macsOf?.(f.nic) : undefined;
+    if (macs && macs.length > 0) entry.macs = macs;
     manifest.push(entry);
-    const base = { path: f.path, content: f.content, mode, ...(f.nic !== undefined ? { nic: f.nic } : {}) };
+    const base = {
+      path: f.path,
+      content: f.content,
+      mode,
+      ...(f.nic !== undefined ? { nic: f.nic } : {}),
+      ...(f.dns ? { dns: true } : {}),
+    };
+    const before = previous.get(f.path);
     if (!cur) changes.push({ ...base, action: 'add' });
-    else if (cur.content !== f.content || cur.mode !== mode)
-      changes.push({ ...base, action: 'change', old: cur.content });
-    else unchanged.push(f.path);
+    else if (cur.content !== f.content || cur.mode !== mode) {
+      // Only when the file on disk is the one osnet-guest wrote: a local edit is not a DNS change.
+      const dnsOnly =
+        shape !== undefined &&
+        before?.shape === shape &&
+        before.sha256 === sha256(cur.content) &&
+        cur.mode === mode;
+      changes.push({ ...base, action: 'change', old: cur.content, ...(dnsOnly ? { dnsOnly } : {}) });
+    } else unchanged.push(f.path);
   }
-  for (const old of await readManifest(root)) {
+  for (const old of previous.values()) {
     if (seen.has(old.path) || old.path === RESOLV_CONF) continue;
     const cur = await readIfExists(under(root, old.path));
     if (!cur) continue;
+    if (old.macs?.some((m) => opts.absentMacs?.has(m))) {
+      manifest.push(old);
+      unchanged.push(old.path);
+      continue;
+    }
     changes.push({
       path: old.path,
       action: 'remove',
       old: cur.content,
       ...(old.nic !== undefined ? { nic: old.nic } : {}),
+      ...(old.dns ? { dns: true } : {}),
     });
   }
   return { changes, unchanged, manifest };

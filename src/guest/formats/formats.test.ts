@@ -22,6 +22,15 @@ function cfgOf(name: string): NetworkConfig {
   assert.ok(f, name);
   return resolveNames(parse(f.raw), f.macMap);
 }
+function fixtureRaw(name: string): unknown {
+  const f = fixtures.find((x) => x.name === name);
+  assert.ok(f, name);
+  return f.raw;
+}
+function cfgOfRaw(raw: unknown): NetworkConfig {
+  const f = fixtures.find((x) => x.name === 'osnet-vlan-bond-dns-mtu');
+  return resolveNames(parse(raw), f!.macMap);
+}
 const file = (files: { path: string; content: string }[], path: string) => {
   const f = files.find((x) => x.path === path);
   assert.ok(f, `${path} among ${files.map((x) => x.path).join(', ')}`);
@@ -50,6 +59,13 @@ test('numeric bond modes are rendered as names in every format', () => {
   }
 });
 
+test('ifupdown: every VLAN stanza sets the VLAN port its own MAC', () => {
+  const files = RENDERERS.ifupdown(cfgOf('osnet-vlan-bond-dns-mtu'));
+  const vlan = (n: string) => file(files, `/etc/network/interfaces.d/50-osnet-${n}`);
+  assert.match(vlan('bond0_100'), /^iface bond0\.100 inet [\s\S]*^ {4}hwaddress ether fa:16:3e:00:04:00$/m);
+  assert.match(vlan('eth2_200'), /^iface eth2\.200 inet [\s\S]*^ {4}hwaddress ether fa:16:3e:00:04:02$/m);
+});
+
 test('networkd gets a .netdev for every bond and VLAN, and the parent lists its VLANs', () => {
   const cfg = cfgOf('osnet-vlan-bond-dns-mtu');
   const files = RENDERERS.networkd(cfg);
@@ -67,12 +83,13 @@ test('networkd gets a .netdev for every bond and VLAN, and the parent lists its 
   assert.match(file(files, '/etc/systemd/network/50-osnet-eth0.network'), /^Bond=bond0$/m);
 });
 
-test('NetworkManager: a default route on a DHCP connection is a route, never gateway=', () => {
+test('NetworkManager: a DHCP connection leaves its default route to the lease, never gateway=', () => {
   const files = RENDERERS.networkmanager(cfgOf('osnet-dhcp-with-routes'));
   const eth0 = file(files, '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection');
   assert.match(eth0, /^method=auto$/m);
   assert.doesNotMatch(eth0, /^gateway=/m);
-  assert.match(eth0, /^route1=0\.0\.0\.0\/0,10\.6\.0\.1,100$/m);
+  assert.doesNotMatch(eth0, /^route\d+=0\.0\.0\.0\/0,/m);
+  assert.match(eth0, /^route-metric=100$/m);
   const static4 = RENDERERS.networkmanager(cfgOf('ci-net-os-sample0-bridge-static'));
   assert.match(
     file(static4, '/etc/NetworkManager/system-connections/osnet-eth0.nmconnection'),
@@ -80,15 +97,41 @@ test('NetworkManager: a default route on a DHCP connection is a route, never gat
   );
 });
 
+test('NetworkManager: route-metric is for the default route only; other routes keep the kernel metric', () => {
+  const files = RENDERERS.networkmanager(cfgOf('osnet-dhcp-with-routes'));
+  const [eth0, eth1] = ['eth0', 'eth1'].map((n) =>
+    file(files, `/etc/NetworkManager/system-connections/osnet-${n}.nmconnection`),
+  );
+  // ipv4: the DHCP lease's default route takes 100; the host route does not.
+  assert.match(eth0!, /^route1=172\.31\.0\.0\/16,10\.6\.0\.254,0$/m);
+  // ipv6 on eth1 (DHCPv6, metric 100 from the policy): the /48 route keeps 1024.
+  assert.match(eth1!, /^route-metric=\d+$/m);
+  assert.match(eth1!, /^route1=2001:db8:e::\/48,fe80::1,1024$/m);
+});
+
 test('one file per NIC, tagged with the NIC, where the format allows it', () => {
   const cfg = cfgOf('osnet-vlan-bond-dns-mtu');
   const nics = cfg.links.map((l) => l.name).sort();
+  // netplan and networkd add one file of global DNS (systemd-resolved's), tagged as such and with no NIC.
+  const perNic = (format: keyof typeof RENDERERS) => RENDERERS[format](cfg).filter((f) => !f.dns);
   for (const format of ['ifupdown', 'netplan', 'networkmanager'] as const) {
-    const files = RENDERERS[format](cfg);
-    assert.deepEqual(files.map((f) => f.nic).sort(), nics, format);
+    assert.deepEqual(
+      perNic(format)
+        .map((f) => f.nic)
+        .sort(),
+      nics,
+      format,
+    );
   }
   for (const format of ['sysconfig', 'networkd'] as const) {
-    assert.deepEqual([...new Set(RENDERERS[format](cfg).map((f) => f.nic))].sort(), nics, format);
+    assert.deepEqual([...new Set(perNic(format).map((f) => f.nic))].sort(), nics, format);
+  }
+  for (const format of ['netplan', 'networkd'] as const) {
+    const global = RENDERERS[format](cfg).filter((f) => f.dns);
+    assert.deepEqual(
+      global.map((f) => [f.path, f.nic]),
+      [['/etc/systemd/resolved.conf.d/50-osnet.conf', undefined]],
+    );
   }
   assert.equal(RENDERERS.powershell(cfg).length, 1);
   assert.equal(RENDERERS.ip(cfg).length, 1);
@@ -96,9 +139,24 @@ test('one file per NIC, tagged with the NIC, where the format allows it', () => 
 
 test('secret-free files are world-readable, netplan and NetworkManager files are 0600', () => {
   const cfg = cfgOf('ci-configdrive-vif-static-routes');
-  for (const f of RENDERERS.netplan(cfg)) assert.equal(f.mode, 0o600, f.path);
+  for (const f of RENDERERS.netplan(cfg).filter((x) => !x.dns)) assert.equal(f.mode, 0o600, f.path);
   for (const f of RENDERERS.networkmanager(cfg)) assert.equal(f.mode, 0o600, f.path);
   for (const f of RENDERERS.ifupdown(cfg)) assert.equal(f.mode ?? 0o644, 0o644, f.path);
+});
+
+test('networkd and netplan keep global DNS out of the NIC files: a longer global list rewrites none of them', () => {
+  const raw = fixtureRaw('osnet-vlan-bond-dns-mtu') as { services: unknown[] };
+  const more = { ...raw, services: [...raw.services, { type: 'dns', address: '192.0.2.99' }] };
+  for (const format of ['networkd', 'netplan'] as const) {
+    const a = RENDERERS[format](cfgOfRaw(raw));
+    const b = RENDERERS[format](cfgOfRaw(more));
+    assert.deepEqual(
+      b.filter((f) => a.find((x) => x.path === f.path)?.content !== f.content).map((f) => f.path),
+      ['/etc/systemd/resolved.conf.d/50-osnet.conf'],
+      format,
+    );
+    assert.match(file(b, '/etc/systemd/resolved.conf.d/50-osnet.conf'), /^DNS=.* 192\.0\.2\.99$/m);
+  }
 });
 
 test('two default routes on different NICs follow the metric policy in every format', () => {

@@ -31,6 +31,13 @@ export interface NicView {
   /** Per-network DNS first, then the global servers (deduplicated). */
   dns: string[];
   search: string[];
+  /**
+   * The NIC's own networks' DNS servers and search domains only, for formats that keep the global ones
+   * in one global place (networkd and netplan: systemd-resolved), so a change of the global list
+   * rewrites no NIC's file.
+   */
+  networkDns: string[];
+  networkSearch: string[];
   /** Name of the bond this NIC is a member of. */
   bondMaster?: string;
   /** Names of the bond members, for bonds. */
@@ -116,6 +123,8 @@ export function nicViews(cfg: NetworkConfig): NicView[] {
         types.has('ipv6_dhcpv6-stateless') && !types.has('ipv6_dhcpv6-stateful') && !types.has('ipv6_dhcp'),
       acceptRa: dynamic6 ? true : networks.length > 0 ? false : undefined,
       dns: networks.length > 0 ? unique([...networks.flatMap((n) => n.dns), ...cfg.dns]) : [],
+      networkDns: unique(networks.flatMap((n) => n.dns)),
+      networkSearch: unique(networks.flatMap((n) => n.search)),
       search:
         networks.length > 0 ? unique([...networks.flatMap((n) => n.search), ...(cfg.search ?? [])]) : [],
       ...(master ? { bondMaster: master } : {}),

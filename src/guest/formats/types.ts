@@ -20,6 +20,8 @@ export interface RenderedFile {
   mode?: number;
   /** The NIC this file configures; absent for files that span NICs (PowerShell, ip script). */
   nic?: string;
+  /** Global DNS settings (no `nic`): a change reconfigures no NIC, only the resolver. */
+  dns?: boolean;
 }
 
 export interface RenderOptions {
@@ -41,6 +43,11 @@ export interface NicSets {
   up: string[];
   /** NICs whose old config must be taken down first (changed or removed), present on the system. */
   down: string[];
+  /**
+   * NICs present whose files changed in DNS settings only: the stack is told without taking the link
+   * down (in neither `up` nor `down`).
+   */
+  dns: string[];
 }
 
 /**
@@ -51,6 +58,11 @@ export interface NicSets {
 export interface Driver {
   before(nics: NicSets, changes: FileChange[]): string[][];
   after(nics: NicSets, changes: FileChange[]): string[][];
+  /**
+   * Commands that make the stack forget NICs that are no longer on the system (ifupdown keeps them as
+   * configured in its state, and would answer a new NIC of the same name "already configured").
+   */
+  forget?(present: Set<string>): string[][];
 }
 
 export interface DriverOptions {

@@ -751,3 +751,136 @@ const NEGATIVE: [string, (d: ReturnType<typeof doc>) => unknown, string, RegExp]
 for (const [name, mutate, field, message] of NEGATIVE) {
   test(`rejects: ${name}`, () => rejects(mutate, field, message));
 }
+
+/** A network of `doc()` with `set` merged in, put in place of network0 (tap0, 10.0.0.5/24). */
+function withNet0(set: Record<string, unknown>) {
+  return (d: ReturnType<typeof doc>) => {
+    Object.assign(d.networks[0]!, set);
+  };
+}
+
+const KERNEL_REFUSES: [string, (d: ReturnType<typeof doc>) => unknown, string, RegExp][] = [
+  [
+    'gateway equal to the subnet broadcast address',
+    withNet0({ routes: [{ network: '0.0.0.0/0', gateway: '10.0.0.255' }] }),
+    '$.networks[0].routes[0].gateway',
+    /broadcast address of 10\.0\.0\.5\/24/,
+  ],
+  [
+    "gateway equal to the NIC's own address",
+    withNet0({ routes: [{ network: '0.0.0.0/0', gateway: '10.0.0.5' }] }),
+    '$.networks[0].routes[0].gateway',
+    /own address/,
+  ],
+  [
+    'network-level gateway equal to the own address',
+    withNet0({ routes: [], gateway: '10.0.0.5' }),
+    '$.networks[0].gateway',
+    /own address/,
+  ],
+  [
+    'gateway equal to the network address',
+    withNet0({ routes: [{ network: '0.0.0.0/0', gateway: '10.0.0.0' }] }),
+    '$.networks[0].routes[0].gateway',
+    /network address of 10\.0\.0\.5\/24/,
+  ],
+  [
+    'multicast gateway',
+    withNet0({ routes: [{ network: '192.168.0.0/16', gateway: '224.0.0.1' }] }),
+    '$.networks[0].routes[0].gateway',
+    /multicast/,
+  ],
+  [
+    'loopback gateway',
+    withNet0({ routes: [{ network: '192.168.0.0/16', gateway: '127.0.0.1' }] }),
+    '$.networks[0].routes[0].gateway',
+    /loopback/,
+  ],
+  [
+    'IPv6 multicast gateway',
+    (d) => {
+      d.networks[1]!.routes = [{ network: '::/0', gateway: 'ff02::2' }];
+    },
+    '$.networks[1].routes[0].gateway',
+    /multicast/,
+  ],
+  [
+    'IPv6 loopback gateway',
+    (d) => {
+      d.networks[1]!.routes = [{ network: '::/0', gateway: '::1' }];
+    },
+    '$.networks[1].routes[0].gateway',
+    /loopback/,
+  ],
+  [
+    'multicast gateway on a DHCP network',
+    (d) => {
+      d.networks[2]!.routes = [{ network: '10.9.0.0/16', gateway: '239.1.1.1' }];
+    },
+    '$.networks[2].routes[0].gateway',
+    /multicast/,
+  ],
+  [
+    'address equal to the network address',
+    withNet0({ ip_address: '10.0.0.0' }),
+    '$.networks[0].ip_address',
+    /network address of its subnet/,
+  ],
+  [
+    'address equal to the broadcast address',
+    withNet0({ ip_address: '10.0.0.255', routes: [] }),
+    '$.networks[0].ip_address',
+    /broadcast address of its subnet/,
+  ],
+  [
+    'a network on a bond member',
+    (d) => {
+      d.links.push({ id: 'b', type: 'bond', bond_links: ['tap1'], bond_mode: 1 });
+    },
+    '$.networks[2].link',
+    /tap1 is a member of bond b: put the network on the bond/,
+  ],
+];
+
+for (const [name, mutate, field, message] of KERNEL_REFUSES) {
+  test(`rejects what the kernel refuses or misreads: ${name}`, () => rejects(mutate, field, message));
+}
+
+test('point-to-point subnets and outside gateways stay valid', () => {
+  const d = doc();
+  Object.assign(d.networks[0]!, {
+    ip_address: '10.0.0.0/31',
+    netmask: undefined,
+    routes: [{ network: '0.0.0.0/0', gateway: '10.0.0.1' }],
+  });
+  d.networks[1]!.routes = [{ network: '::/0', gateway: '2001:db8::' }];
+  const cfg = parse(d);
+  assert.equal(cfg.networks[0]?.address, '10.0.0.0');
+  assert.equal(cfg.networks[1]?.gateway, '2001:db8::');
+});
+
+test('a gateway on a DHCP or SLAAC network is left to its client; other routes stay', () => {
+  const d = doc();
+  d.networks[2] = {
+    id: 'network2',
+    link: 'tap1',
+    type: 'ipv4_dhcp',
+    gateway: '10.3.0.1',
+    routes: [{ network: '10.9.0.0/16', gateway: '10.3.0.254' }],
+  };
+  d.networks.push({
+    id: 'n6',
+    link: 'tap1',
+    type: 'ipv6_slaac',
+    routes: [{ network: '::/0', gateway: 'fe80::1' }],
+  });
+  const cfg = parse(d);
+  const [, , dhcp, slaac] = cfg.networks;
+  assert.deepEqual(
+    dhcp?.routes.map((r) => `${r.to} via ${r.via}`),
+    ['10.9.0.0/16 via 10.3.0.254'],
+  );
+  assert.equal(dhcp?.gateway, undefined);
+  assert.equal(dhcp?.metric, 200, 'the lease route keeps the policy metric');
+  assert.deepEqual(slaac?.routes, []);
+});

@@ -8,7 +8,7 @@
  *   cfg.networks[0]?.address; // '172.19.1.34'
  */
 import { OsnetError } from '../../lib/errors.ts';
-import { isNetworkAddress, maskToPrefix, parseIp } from './ip.ts';
+import { isNetworkAddress, maskToPrefix, type ParsedIp, parseIp, prefixMask } from './ip.ts';
 import { applyRoutePolicy } from './route-policy.ts';
 import { defaultDestination, isDefaultRoute } from './routes.ts';
 import {
@@ -275,6 +275,51 @@ function parseRoute(raw: unknown, path: string, family: 4 | 6): Route {
   return route;
 }
 
+/**
+ * An IPv4 host address must not be its subnet's network or broadcast address: the kernel takes either and
+ * the NIC then answers for the whole subnet or not at all. /31 and /32 have neither (RFC 3021). IPv6 has
+ * no broadcast and allows any host part.
+ */
+function checkHostAddress(a: ParsedIp, prefix: number, field: string): void {
+  if (a.family !== 4 || prefix >= 31) return;
+  const host = a.value & ~prefixMask(prefix, 4);
+  if (host === 0n)
+    fail(field, `${a.text}/${prefix} is the network address of its subnet, not a host address`);
+  if (host === (~prefixMask(prefix, 4) & 0xffff_ffffn))
+    fail(field, `${a.text}/${prefix} is the broadcast address of its subnet, not a host address`);
+}
+
+function isMulticast(a: ParsedIp): boolean {
+  return a.family === 4 ? a.value >> 28n === 0xen : a.value >> 120n === 0xffn;
+}
+
+function isLoopback(a: ParsedIp): boolean {
+  return a.family === 4 ? a.value >> 24n === 127n : a.value === 1n;
+}
+
+/**
+ * A gateway the kernel refuses or misreads: multicast or loopback anywhere; the network's own address; in
+ * an IPv4 subnet its network or broadcast address.
+ */
+function checkGateway(via: string, net: Network, field: string): void {
+  const g = parseIp(via, net.family)!;
+  if (isMulticast(g)) fail(field, `${g.text} is a multicast address, not a gateway`);
+  if (isLoopback(g)) fail(field, `${g.text} is a loopback address, not a gateway`);
+  if (net.address === undefined || net.prefix === undefined) return;
+  if (g.text === net.address)
+    fail(field, `${g.text} is the network's own address (${net.id}), not a gateway`);
+  const mask = prefixMask(net.prefix, net.family);
+  const own = parseIp(net.address, net.family)!;
+  if ((g.value & mask) !== (own.value & mask) || net.prefix >= (net.family === 4 ? 31 : 127)) return;
+  const host = g.value & ~mask;
+  // IPv6 has no broadcast, and its host part 0 is the subnet-router anycast address, which routers answer.
+  if (net.family !== 4) return;
+  if (host === 0n)
+    fail(field, `${g.text} is the network address of ${net.address}/${net.prefix}, not a gateway`);
+  if (host === (~mask & 0xffff_ffffn))
+    fail(field, `${g.text} is the broadcast address of ${net.address}/${net.prefix}, not a gateway`);
+}
+
 function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network {
   if (!isObj(raw)) fail(path, 'must be an object');
   const id = str(raw.id, `${path}.id`);
@@ -306,11 +351,13 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
     }
     if (prefix === 0) fail(`${path}.netmask`, 'prefix length 0 is not a valid address mask');
     net.prefix = prefix;
+    checkHostAddress(parseIp(net.address, family)!, prefix, `${path}.ip_address`);
   }
 
   optArray(raw.routes, `${path}.routes`).forEach((r, i) => {
     const rp = `${path}.routes[${i}]`;
     const route = parseRoute(r, rp, family);
+    checkGateway(route.via, net, `${rp}.gateway`);
     const clash = net.routes.find((o) => o.to === route.to);
     if (clash) {
       const why = isDefaultRoute(route) ? 'two default gateways in one network' : 'duplicate destination';
@@ -322,12 +369,17 @@ function parseNetwork(raw: unknown, path: string, linkIds: Set<string>): Network
   if (!absent(raw.gateway)) {
     // Some producers put the default gateway on the network itself rather than as a 0/0 route.
     const gw = ip(raw.gateway, `${path}.gateway`, family);
+    checkGateway(gw, net, `${path}.gateway`);
     const existing = net.routes.find(isDefaultRoute);
     if (existing && existing.via !== gw) {
       fail(`${path}.gateway`, `two default gateways in one network: ${gw} and route via ${existing.via}`);
     }
     if (!existing) net.routes.push({ to: defaultDestination(family), via: gw, family });
   }
+  // A dynamic network's default route comes from its DHCP server or router advertisement (Neutron sends
+  // the subnet's gateway there), with the policy metric. A static copy of it would be a second default
+  // route on the NIC that the client's own one collides with, so it is left to the client.
+  if (type !== 'ipv4' && type !== 'ipv6') net.routes = net.routes.filter((r) => !isDefaultRoute(r));
   const def = net.routes.find(isDefaultRoute);
   if (def) net.gateway = def.via;
 
@@ -365,6 +417,17 @@ export function parse(raw: unknown): NetworkConfig {
     if (prev !== undefined)
       fail(`$.networks[${i}].id`, `duplicate network id ${JSON.stringify(n.id)} (also $.networks[${prev}])`);
     netIds.set(n.id, i);
+  });
+  // A bond member carries no address of its own (every renderer configures it as a bare slave), so a
+  // network on it would vanish without a word: the network belongs on the bond.
+  const memberOf = new Map(links.flatMap((l) => (l.kind === 'bond' ? l.members.map((m) => [m, l.id]) : [])));
+  networks.forEach((n, i) => {
+    const bond = memberOf.get(n.link);
+    if (bond !== undefined)
+      fail(
+        `$.networks[${i}].link`,
+        `link ${n.link} is a member of bond ${bond}: put the network on the bond`,
+      );
   });
   // The kernel turns IPv6 off on a link whose MTU is below 1280, so such a network could never work.
   networks.forEach((n, i) => {

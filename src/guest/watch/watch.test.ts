@@ -84,7 +84,9 @@ test('watch follows a NIC added then removed, waiting for the metadata to catch 
     );
     await new Promise((r) => setTimeout(r, 400));
     await writeFile(nd, JSON.stringify(two));
-    await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 10000, 'osg-w1 configured');
+    // The pair's peer osg-w1p is a new veth too, one the metadata never lists: the sync waits its whole
+    // --wait (10 s) for it, then applies what matches; allow for that and a loaded machine.
+    await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 20000, 'osg-w1 configured');
     assert.ok(await exists(fileOf('osg-w1')));
     assert.ok(
       records().some((r) => String(r.msg).startsWith('metadata does not match')),
@@ -99,7 +101,7 @@ test('watch follows a NIC added then removed, waiting for the metadata to catch 
       'the remove event',
     );
     await new Promise((r) => setTimeout(r, 400));
-    assert.ok(await exists(fileOf('osg-w1')), 'config kept while the metadata still lists the NIC');
+    assert.ok(await exists(fileOf('osg-w1')), `config kept while the metadata still lists the NIC${log}`);
     await writeFile(nd, JSON.stringify(one));
     await until(async () => !(await exists(fileOf('osg-w1'))), 10000, 'osg-w1 config removed');
     assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24'], 'the other NIC is untouched');
@@ -151,6 +153,46 @@ test('event add: a link of a kind that is not a NIC (a container veth) does not 
   } finally {
     ns.delLink('osg-w9');
   }
+});
+
+test('apply with a listed NIC absent configures the others, keeps its files and exits 69; the file goes once the metadata drops it', async () => {
+  const MAC6 = 'fa:16:3e:40:00:06';
+  const six = {
+    links: [...one.links, link('f', MAC6)],
+    networks: [...one.networks, net('n6', 'f', '10.66.0.2/24')],
+    services: [],
+  };
+  await writeFile(nd, JSON.stringify(six));
+  await ns.addVeth('osg-w6', MAC6);
+  const first = await runCli(['apply', ...common()], { netns: ns.name });
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(await exists(fileOf('osg-w6')));
+  // At boot the NIC is not there yet (or it is away for a moment): its configuration stays.
+  ns.delLink('osg-w6');
+  const late = await runCli(['apply', ...common()], { netns: ns.name });
+  assert.equal(late.code, 69, late.stderr);
+  assert.match(late.stderr, /OSNET_ERR_NIC_NOT_FOUND.*fa:16:3e:40:00:06 for link f/);
+  assert.ok(await exists(fileOf('osg-w6')), 'the absent NIC keeps its file');
+  assert.deepEqual(ns.addrs('osg-w0'), ['10.60.0.2/24'], 'the NIC present is configured');
+  // No NIC visible at all (sysfs not populated yet): every file stays.
+  const empty = join(root, 'empty-sys');
+  await mkdir(empty, { recursive: true });
+  const none = await runCli(['apply', ...common(), '--sys-root', empty], { netns: ns.name });
+  assert.equal(none.code, 69, none.stderr);
+  assert.ok(await exists(fileOf('osg-w0')));
+  assert.ok(await exists(fileOf('osg-w6')));
+  // The NIC appears late: its udev event configures it from the file that was kept.
+  await ns.addVeth('osg-w6', MAC6);
+  const add = await runCli(['event', 'add', 'osg-w6', ...common(), '--wait', '500', '--poll', '100'], {
+    netns: ns.name,
+  });
+  assert.equal(add.code, 0, add.stderr);
+  assert.deepEqual(ns.addrs('osg-w6'), ['10.66.0.2/24']);
+  ns.delLink('osg-w6');
+  await writeFile(nd, JSON.stringify(one));
+  const gone = await runCli(['apply', ...common()], { netns: ns.name });
+  assert.equal(gone.code, 0, gone.stderr);
+  assert.ok(!(await exists(fileOf('osg-w6'))), 'removed once the metadata no longer lists it');
 });
 
 function httpGet(socketPath: string, path: string): Promise<{ status: number; body: string }> {

@@ -68,6 +68,40 @@ export class Netns {
     };
   }
 
+  /**
+   * Moves the veth peer of `nic` into `other` with address `cidr`, so something outside this namespace
+   * can talk to the NIC (see `ping`).
+   */
+  movePeer(nic: string, other: Netns, cidr: string): void {
+    ip(['-n', this.name, 'link', 'set', `${nic}p`, 'netns', other.name]);
+    other.ip(['addr', 'add', cidr, 'dev', `${nic}p`]);
+    other.ip(['link', 'set', `${nic}p`, 'up']);
+  }
+
+  /**
+   * Pings `target` from this namespace every 10 ms until the returned function is called, which says how
+   * many echo requests went out and how many replies came back.
+   */
+  async ping(target: string): Promise<() => Promise<{ sent: number; received: number }>> {
+    const child = spawn('ip', ['netns', 'exec', this.name, 'ping', '-n', '-i', '0.01', target], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => {
+      text += b.toString();
+    });
+    const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    return async () => {
+      // Replies to the last requests may still be on their way.
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGINT');
+      await closed;
+      const m = /(\d+) packets transmitted, (\d+) received/.exec(text);
+      if (!m) throw new Error(`no ping summary: ${text}`);
+      return { sent: Number(m[1]), received: Number(m[2]) };
+    };
+  }
+
   delLink(name: string): void {
     ip(['-n', this.name, 'link', 'del', name]);
   }

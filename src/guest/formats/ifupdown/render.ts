@@ -2,7 +2,7 @@
  * ifupdown renderer: `/etc/network/interfaces.d/50-osnet-<nic>` per NIC (dots in the NIC name become `_`
  * because `source-directory` skips file names with dots). One stanza per address family method; further
  * static addresses and the routes are `ip ... replace` hooks, so `ifup` twice is harmless. Bonds use
- * ifenslave's `bond-*` options, VLANs `vlan-raw-device`.
+ * ifenslave's `bond-*` options, VLANs `vlan-raw-device` and their own `hwaddress`.
  *
  * @example
  *   renderIfupdown(cfg)[0]?.path; // '/etc/network/interfaces.d/50-osnet-eth0'
@@ -36,6 +36,8 @@ function linkOptions(nic: NicView): [string, string | number][] {
     if (link.mac) o.push(['hwaddress', `ether ${link.mac}`]);
   }
   if (link.kind === 'vlan' && nic.vlanParent) o.push(['vlan-raw-device', nic.vlanParent]);
+  // A VLAN port has its own MAC in Neutron; port security and DHCP key on it, so it must not stay the parent's.
+  if (link.kind === 'vlan' && link.mac) o.push(['hwaddress', `ether ${link.mac}`]);
   if (nic.bondMaster) o.push(['bond-master', nic.bondMaster]);
   // `mtu` is not an option of every method in ifupdown 0.8; a pre-up hook works for all of them.
   if (link.mtu !== undefined) o.push(['pre-up', `ip link set dev ${nic.name} mtu ${link.mtu}`]);

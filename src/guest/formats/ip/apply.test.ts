@@ -195,7 +195,7 @@ test('targets: off-subnet gateways are on-link; routes of a DHCP-only family wai
         { id: 'b', type: 'ovs', ethernet_mac_address: MAC1 },
       ],
       networks: [
-        { id: 'd', link: 'a', type: 'ipv4_dhcp', routes: [{ network: '0.0.0.0/0', gateway: '10.6.0.1' }] },
+        { id: 'd', link: 'a', type: 'ipv4_dhcp', routes: [{ network: '10.9.0.0/16', gateway: '10.6.0.1' }] },
         { id: 's6', link: 'a', type: 'ipv6_slaac', routes: [{ network: 'fd99::/48', gateway: 'fe80::1' }] },
         {
           id: 's',
@@ -212,7 +212,7 @@ test('targets: off-subnet gateways are on-link; routes of a DHCP-only family wai
   const a = t.get('osg-a0')!;
   assert.deepEqual(
     a.deferred.map((r) => r.to),
-    ['0.0.0.0/0'],
+    ['10.9.0.0/16'],
   );
   assert.deepEqual(
     a.routes,

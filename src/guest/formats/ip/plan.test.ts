@@ -10,7 +10,10 @@ import type { NetworkConfig } from '../../model/types.ts';
 import { targetsFromConfig } from './plan.ts';
 import { renderIp, renderIpCommands } from './render.ts';
 
-/** One NIC with IPv6 by DHCPv6 only and a default route via `gateway`. */
+/**
+ * One NIC with IPv6 by DHCPv6 only and a route via `gateway` (not the default route: that one a dynamic
+ * network leaves to its client, see parse).
+ */
 function dhcp6Only(gateway: string): NetworkConfig {
   const raw = {
     links: [{ id: 'l0', type: 'phy', ethernet_mac_address: 'fa:16:3e:00:0e:00' }],
@@ -19,7 +22,7 @@ function dhcp6Only(gateway: string): NetworkConfig {
         id: 'n6',
         link: 'l0',
         type: 'ipv6_dhcpv6-stateful',
-        routes: [{ network: '::', netmask: '::', gateway }],
+        routes: [{ network: '2001:db8:f::', netmask: '48', gateway }],
       },
     ],
   };
@@ -31,10 +34,10 @@ test('a gateway anywhere in fe80::/10 is routable before the lease, in the scrip
   // `ip -6 route replace ::/0 via fe90::1` on a veth without a global address).
   for (const gw of ['fe80::1', 'fe90::1', 'febf::1']) {
     const cmds = renderIpCommands(dhcp6Only(gw)).map((c) => c.join(' '));
-    assert.ok(cmds.includes(`ip -6 route replace ::/0 via ${gw} dev eth0 metric 100`), `${gw}: ${cmds}`);
+    assert.ok(cmds.includes(`ip -6 route replace 2001:db8:f::/48 via ${gw} dev eth0`), `${gw}: ${cmds}`);
     assert.doesNotMatch(renderIp(dhcp6Only(gw))[0]!.content, /waits for a DHCP lease/, gw);
     const t = targetsFromConfig(dhcp6Only(gw)).get('eth0');
-    assert.deepEqual(t?.routes, [{ to: '::/0', via: gw, family: 6, metric: 100 }], gw);
+    assert.deepEqual(t?.routes, [{ to: '2001:db8:f::/48', via: gw, family: 6, metric: 1024 }], gw);
     assert.deepEqual(t?.deferred, [], gw);
   }
 });
@@ -43,10 +46,14 @@ test('a global gateway on a DHCPv6-only NIC waits for the lease, in the script a
   for (const gw of ['fec0::1', '2001:db8::1']) {
     const cmds = renderIpCommands(dhcp6Only(gw)).map((c) => c.join(' '));
     assert.ok(!cmds.some((c) => c.includes('route')), `${gw}: ${cmds}`);
-    assert.match(renderIp(dhcp6Only(gw))[0]!.content, /route ::\/0 via \S+ waits for a DHCP lease/, gw);
+    assert.match(
+      renderIp(dhcp6Only(gw))[0]!.content,
+      /route 2001:db8:f::\/48 via \S+ waits for a DHCP lease/,
+      gw,
+    );
     const t = targetsFromConfig(dhcp6Only(gw)).get('eth0');
     assert.deepEqual(t?.routes, [], gw);
-    assert.deepEqual(t?.deferred, [{ to: '::/0', via: gw, family: 6, metric: 100 }], gw);
+    assert.deepEqual(t?.deferred, [{ to: '2001:db8:f::/48', via: gw, family: 6, metric: 1024 }], gw);
   }
 });
 

@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { isDefaultRoute, needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
 import { type NicView, nicViews } from '../nic.ts';
+import { resolvedDropIn } from '../resolved.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Yaml = Record<string, unknown>;
@@ -58,10 +59,10 @@ function device(nic: NicView): Yaml {
   if (nic.acceptRa !== undefined) d['accept-ra'] = nic.acceptRa;
   if (nic.addresses.length > 0) d.addresses = nic.addresses.map((a) => a.cidr);
   if (nic.routes.length > 0) d.routes = routes(nic);
-  if (nic.dns.length > 0 || nic.search.length > 0) {
+  if (nic.networkDns.length > 0 || nic.networkSearch.length > 0) {
     d.nameservers = {
-      ...(nic.dns.length > 0 ? { addresses: nic.dns } : {}),
-      ...(nic.search.length > 0 ? { search: nic.search } : {}),
+      ...(nic.networkDns.length > 0 ? { addresses: nic.networkDns } : {}),
+      ...(nic.networkSearch.length > 0 ? { search: nic.networkSearch } : {}),
     };
   }
   return d;
@@ -71,9 +72,13 @@ const SECTION = { physical: 'ethernets', bond: 'bonds', vlan: 'vlans' } as const
 /** netplan reads files in name order and a bond or VLAN must come after the NICs it names. */
 const ORDER = { physical: 50, bond: 51, vlan: 52 } as const;
 
-/** Renders netplan files, one per NIC. */
+/**
+ * Renders netplan files, one per NIC, each with its own networks' DNS; netplan has no global DNS key, so
+ * the global DNS goes to systemd-resolved (resolved.ts), which netplan's networkd hands DNS to anyway.
+ */
 export function renderNetplan(cfg: NetworkConfig, opts: RenderOptions = {}): RenderedFile[] {
-  return nicViews(cfg).map((nic) => {
+  const global = resolvedDropIn(cfg, opts);
+  const files = nicViews(cfg).map((nic): RenderedFile => {
     const doc = { network: { version: 2, [SECTION[nic.link.kind]]: { [nic.name]: device(nic) } } };
     const body = stringify(doc, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
     return {
@@ -83,4 +88,5 @@ export function renderNetplan(cfg: NetworkConfig, opts: RenderOptions = {}): Ren
       nic: nic.name,
     };
   });
+  return global ? [...files, global] : files;
 }

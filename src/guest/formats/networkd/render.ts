@@ -11,6 +11,7 @@
 import { needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
 import { type NicView, nicViews } from '../nic.ts';
+import { resolvedDropIn } from '../resolved.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
 
 type Section = [name: string, entries: [key: string, value: string | number][]];
@@ -38,8 +39,8 @@ function networkFile(nic: NicView): Section[] {
   const net: [string, string | number][] = [['DHCP', dhcpValue(nic)]];
   if (nic.acceptRa !== undefined) net.push(['IPv6AcceptRA', nic.acceptRa ? 'yes' : 'no']);
   for (const a of nic.addresses) net.push(['Address', a.cidr]);
-  for (const d of nic.dns) net.push(['DNS', d]);
-  if (nic.search.length > 0) net.push(['Domains', nic.search.join(' ')]);
+  for (const d of nic.networkDns) net.push(['DNS', d]);
+  if (nic.networkSearch.length > 0) net.push(['Domains', nic.networkSearch.join(' ')]);
   for (const v of nic.vlanChildren) net.push(['VLAN', v]);
   const sections: Section[] = [match, link, ['Network', net]];
   for (const r of nic.routes) {
@@ -84,15 +85,21 @@ function netdevFile(nic: NicView): Section[] | undefined {
   ];
 }
 
-/** Renders .network files (and .netdev for bonds and VLANs), one set per NIC. */
+/**
+ * Renders .network files (and .netdev for bonds and VLANs), one set per NIC, each with its own networks'
+ * DNS; the global DNS goes to systemd-resolved (resolved.ts).
+ */
 export function renderNetworkd(cfg: NetworkConfig, opts: RenderOptions = {}): RenderedFile[] {
   const header = opts.header ?? DEFAULT_HEADER;
-  return nicViews(cfg).flatMap((nic) => {
-    const base = `/etc/systemd/network/50-osnet-${nic.name}`;
-    const out: RenderedFile[] = [];
-    const netdev = netdevFile(nic);
-    if (netdev) out.push({ path: `${base}.netdev`, content: ini(header, netdev), nic: nic.name });
-    out.push({ path: `${base}.network`, content: ini(header, networkFile(nic)), nic: nic.name });
-    return out;
-  });
+  const global = resolvedDropIn(cfg, opts);
+  return nicViews(cfg)
+    .flatMap((nic) => {
+      const base = `/etc/systemd/network/50-osnet-${nic.name}`;
+      const out: RenderedFile[] = [];
+      const netdev = netdevFile(nic);
+      if (netdev) out.push({ path: `${base}.netdev`, content: ini(header, netdev), nic: nic.name });
+      out.push({ path: `${base}.network`, content: ini(header, networkFile(nic)), nic: nic.name });
+      return out;
+    })
+    .concat(global ? [global] : []);
 }

@@ -29,12 +29,17 @@ function list(items: string[]): string {
   return items.map((i) => `${i};`).join('');
 }
 
-function routeEntries(nic: NicView, family: 4 | 6, useGatewayKey: boolean): Entries {
+/** What the kernel gives a route added without a metric, as every other format leaves it. */
+const KERNEL_METRIC = { 4: 0, 6: 1024 } as const;
+
+function routeEntries(nic: NicView, family: 4 | 6, useGatewayKey: boolean, routeMetric: boolean): Entries {
   const out: Entries = [];
   let n = 1;
   for (const r of nic.routes.filter((x: Route) => x.family === family)) {
     if (useGatewayKey && isDefaultRoute(r)) continue;
-    const value = `${r.to},${r.via}${r.metric !== undefined ? `,${r.metric}` : ''}`;
+    // NM gives `route-metric` to every route without its own metric, not only to the default route.
+    const metric = r.metric ?? (routeMetric ? KERNEL_METRIC[family] : undefined);
+    const value = `${r.to},${r.via}${metric !== undefined ? `,${metric}` : ''}`;
     out.push([`route${n}`, value]);
     if (needsOnLink(r, nic.addresses)) out.push([`route${n}_options`, 'onlink=true']);
     n++;
@@ -66,7 +71,7 @@ function ipSection(nic: NicView, family: 4 | 6): Entries {
   });
   const metric = def?.metric ?? nic.dynamicMetric[family];
   if (metric !== undefined) e.push(['route-metric', metric]);
-  e.push(...routeEntries(nic, family, useGatewayKey));
+  e.push(...routeEntries(nic, family, useGatewayKey, metric !== undefined));
   const enabled = dynamic || addrs.length > 0;
   // NM takes servers per family and none on a disabled family: a v4 server on a v6-only NIC is left out.
   const dns = enabled ? nic.dns.filter((d) => (family === 6) === d.includes(':')) : [];

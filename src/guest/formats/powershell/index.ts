@@ -3,7 +3,7 @@
  * set by the script.
  *
  * @example
- *   powershell.apply.driver({ root: 'C:\\' }).after({ up: [], down: [] }, changes); // [['powershell.exe', ...]]
+ *   powershell.apply.driver({ root: 'C:\\' }).after({ up: [], down: [], dns: [] }, changes); // [['powershell.exe', ...]]
  */
 import { join } from 'node:path';
 import { OsnetError } from '../../../lib/errors.ts';

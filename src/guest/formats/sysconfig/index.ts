@@ -4,7 +4,7 @@
  * the ifcfg files.
  *
  * @example
- *   sysconfig.apply.driver({ root: '/', sysconfigViaNm: false }).after({ up: ['eth1'], down: [] }, []);
+ *   sysconfig.apply.driver({ root: '/', sysconfigViaNm: false }).after({ up: ['eth1'], down: [], dns: [] }, []);
  *   // [['ifup', 'eth1']]
  */
 import { existsSync } from 'node:fs';
@@ -25,6 +25,7 @@ export const sysconfig = {
           after: (n) => [
             ['nmcli', 'connection', 'reload'],
             ...n.up.map((nic) => ['nmcli', 'device', 'connect', nic]),
+            ...n.dns.map((nic) => ['nmcli', 'device', 'reapply', nic]),
           ],
         };
       }

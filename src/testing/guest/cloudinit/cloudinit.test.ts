@@ -85,6 +85,15 @@ test('the documented differences are real: cloud-init names NICs from links[].na
   assert.deepEqual(ours.get('tapcd9f6d46-4a')?.dns, ['192.168.123.1']);
 });
 
+test('the documented difference is real: cloud-init keeps the gateway of a DHCP network as a static route', async () => {
+  const f = fixture('osnet-dhcp-with-routes');
+  const ci = await cloudInitView(f.path, f.macMap);
+  assert.ok(ci.links.get('tapD')?.routes.includes('0.0.0.0/0 via 10.6.0.1'));
+  const ours = modelSemantics(resolveNames(parse(f.raw), f.macMap));
+  assert.deepEqual(ours.get('tapD')?.routes, ['172.31.0.0/16 via 10.6.0.254']);
+  assert.deepEqual(ours.get('tapD')?.dhcp, ['dhcp4']);
+});
+
 test('where parse refuses, cloud-init accepts: two default gateways in one network (documented)', async () => {
   const f = fixture('ci-net-static6-type');
   const ci = await cloudInitView(f.path, f.macMap);

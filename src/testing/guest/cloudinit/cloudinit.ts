@@ -137,10 +137,33 @@ export function servicesDnsByLink(raw: unknown): Map<string, { dns: string[]; se
 }
 
 /**
+ * Default routes the input gives a dynamic (DHCP/SLAAC) network, by link, as `dst via gw`: cloud-init
+ * keeps them as static routes, we leave them to the DHCP client or router advertisement.
+ */
+export function dynamicGatewaysByLink(raw: unknown): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const nets = ((raw as { networks?: unknown[] }).networks ?? []) as Record<string, unknown>[];
+  for (const n of nets) {
+    const type = String(n.type);
+    if (type === 'ipv4' || type === 'ipv6' || type === 'static' || type === 'static6') continue;
+    const v6 = type.startsWith('ipv6');
+    const dst = v6 ? '::/0' : '0.0.0.0/0';
+    const gws = ((n.routes as Record<string, unknown>[] | undefined) ?? [])
+      .filter((r) => ['0.0.0.0', '0.0.0.0/0', '::', '::/0'].includes(String(r.network)))
+      .map((r) => String(r.gateway));
+    if (typeof n.gateway === 'string') gws.push(n.gateway);
+    const set = out.get(n.link as string) ?? new Set<string>();
+    for (const g of gws) set.add(`${dst} via ${canon(g)}`);
+    out.set(n.link as string, set);
+  }
+  return out;
+}
+
+/**
  * What cloud-init's view becomes once the deliberate differences of docs/guest.md are applied:
  * (1) per-network DNS services count, (2) global DNS servers and search domains are attached to every
  * NIC that has a network, (3) physical NIC names come from the MAC map, never from links[].name, and
- * bonds keep a requested name.
+ * bonds keep a requested name, (4) the gateway of a DHCP/SLAAC network is left to its client.
  */
 export function expectedFromCloudInit(
   ci: CloudInitView,
@@ -148,6 +171,7 @@ export function expectedFromCloudInit(
   cfg: NetworkConfig,
 ): Map<string, NicSemantics> {
   const services = servicesDnsByLink(raw);
+  const leased = dynamicGatewaysByLink(raw);
   const ourNames = new Map(cfg.links.map((l) => [l.id, l.name ?? '']));
   const out = new Map<string, NicSemantics>();
   for (const [id, l] of ci.links) {
@@ -155,8 +179,10 @@ export function expectedFromCloudInit(
     const extra = services.get(id) ?? { dns: [], search: [] };
     const link = cfg.links.find((x) => x.id === id);
     const renamed = link && (link.kind === 'physical' || (link.kind === 'bond' && link.requestedName));
+    const lease = leased.get(id) ?? new Set<string>();
     out.set(id, {
       ...l,
+      routes: l.routes.filter((r) => !lease.has(r)),
       name: renamed ? (ourNames.get(id) ?? l.name) : l.name,
       dns: configured ? sorted([...l.dns, ...extra.dns, ...ci.dns.nameservers.map(canon)]) : [],
       search: configured ? sorted([...l.search, ...extra.search, ...ci.dns.search]) : [],

@@ -52,9 +52,26 @@ function nicOf(path: string, re: RegExp): string {
   return re.exec(path)?.[1] ?? '';
 }
 
+/**
+ * The global DNS of a systemd-resolved drop-in (networkd, netplan) counts for every NIC that has a
+ * network, as the per-NIC files of the other formats say it.
+ */
+function withResolvedDropIn(files: RenderedFile[], cfg: NetworkConfig, out: Map<string, ReadBack>): void {
+  for (const f of files.filter((x) => x.path.startsWith('/etc/systemd/resolved.conf.d/'))) {
+    const dns = /^DNS=(.+)$/m.exec(f.content)?.[1]?.split(' ') ?? [];
+    const search = /^Domains=(.+)$/m.exec(f.content)?.[1]?.split(' ') ?? [];
+    for (const l of cfg.links) {
+      if (!cfg.networks.some((n) => n.link === l.id)) continue;
+      push(out.get(l.id), 'dns', ...dns);
+      push(out.get(l.id), 'search', ...search);
+    }
+  }
+}
+
 const netplan: Reader = (files, cfg) => {
   const { out, get } = blank(cfg, ['mtu', 'addresses', 'routes', 'dns', 'search']);
-  for (const f of files) {
+  withResolvedDropIn(files, cfg, out);
+  for (const f of files.filter((x) => x.path.endsWith('.yaml'))) {
     const doc = parseYaml(f.content) as { network: Record<string, Record<string, Record<string, unknown>>> };
     for (const section of ['ethernets', 'bonds', 'vlans']) {
       for (const [name, d] of Object.entries(doc.network[section] ?? {})) {
@@ -76,6 +93,7 @@ const netplan: Reader = (files, cfg) => {
 
 const networkd: Reader = (files, cfg) => {
   const { out, get } = blank(cfg, ['mtu', 'addresses', 'routes', 'dns', 'search']);
+  withResolvedDropIn(files, cfg, out);
   for (const f of files.filter((x) => x.path.endsWith('.network'))) {
     const e = get(/^Name=(.+)$/m.exec(f.content)?.[1] ?? '');
     if (!e) continue;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
 import { validateNetworkd } from './networkd.ts';
+import { checkResolvedDropIns } from './resolved.ts';
 
 export interface NetplanResult extends ValidationResult {
   /** The systemd-networkd files netplan generated (name → content), for a second check by networkd. */
@@ -42,7 +43,7 @@ export async function validateNetplanAndOutput(files: RenderedFile[]): Promise<V
   const nd = await validateNetworkd(r.generated);
   return {
     tool: r.tool,
-    errors: [...r.errors, ...nd.errors.map((e) => `generated: ${e}`)],
+    errors: [...r.errors, ...nd.errors.map((e) => `generated: ${e}`), ...checkResolvedDropIns(files)],
     warnings: r.warnings,
   };
 }

@@ -10,6 +10,7 @@
  */
 import type { RenderedFile } from '../../../guest/formats/types.ts';
 import { lines, run, type ValidationResult, withTempDir, writeTree } from '../run.ts';
+import { checkResolvedDropIns, RESOLVED_DIR } from './resolved.ts';
 
 const SCRIPT = `
 set -e
@@ -39,7 +40,10 @@ cat "$log"
 const FINDING =
   /(^|\s)\/etc\/systemd\/network\/[^:\s]+(:\d+)?:|Failed to (load|parse)|did not finish loading/;
 
-/** Validates networkd files (all of them must live in /etc/systemd/network or /run/systemd/network). */
+/**
+ * Validates networkd files (all of them must live in /etc/systemd/network or /run/systemd/network), and
+ * the systemd-resolved drop-in of global DNS (resolved.ts).
+ */
 export async function validateNetworkd(
   files: RenderedFile[] | Map<string, string>,
 ): Promise<ValidationResult> {
@@ -47,13 +51,16 @@ export async function validateNetworkd(
     const list: RenderedFile[] =
       files instanceof Map
         ? [...files].map(([name, content]) => ({ path: `/${name}`, content }))
-        : files.map((f) => ({ ...f, path: `/${f.path.split('/').pop()}` }));
+        : files
+            .filter((f) => !f.path.startsWith(RESOLVED_DIR))
+            .map((f) => ({ ...f, path: `/${f.path.split('/').pop()}` }));
     await writeTree(dir, list);
     const r = await run('unshare', ['-n', '-m', 'bash', '-c', SCRIPT, 'osr-networkd', dir], {
       timeoutMs: 30_000,
     });
     const found = lines(r.stdout + r.stderr).filter((l) => FINDING.test(l));
     if (r.code !== 0) found.push(`unshare/networkd exited ${r.code}: ${r.stderr.trim()}`);
+    if (!(files instanceof Map)) found.push(...checkResolvedDropIns(files));
     return { tool: 'systemd-networkd', errors: found, warnings: [] };
   });
 }

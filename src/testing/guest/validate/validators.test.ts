@@ -19,6 +19,7 @@ import { validateNetworkManager } from './networkmanager.ts';
 import { runNetworkManager } from './networkmanager-run.ts';
 import { checkPowershell } from './powershell.ts';
 import { powershellSyntaxErrors } from './powershell-grammar.ts';
+import { checkResolvedDropIns } from './resolved.ts';
 import { checkSysconfig } from './sysconfig.ts';
 
 const sample = loadFixtures().find((f) => f.name === 'ci-configdrive-tap-ipv4-ipv6-routes');
@@ -36,6 +37,17 @@ function tamper(files: RenderedFile[], from: string | RegExp, to: string): Rende
   assert.ok(done, `nothing to tamper with: ${from}`);
   return out;
 }
+
+test('the resolved drop-in check reports an unknown key, a bad server and an empty list', () => {
+  const files = RENDERERS.networkd(cfg);
+  assert.deepEqual(checkResolvedDropIns(files), []);
+  const drop = files.find((f) => f.dns);
+  assert.ok(drop, 'the sample has global DNS');
+  const bad = [{ ...drop, content: `${drop.content}Frobnicate=yes\nDNS=10.0.0.300\nDomains=\n` }];
+  const errors = checkResolvedDropIns(bad);
+  assert.equal(errors.length, 3, errors.join('\n'));
+  assert.match(errors.join('\n'), /unknown key Frobnicate.*\n.*10\.0\.0\.300 is not an IP.*\n.*empty/);
+});
 
 test('netplan generate rejects an unknown key and a bad address', async () => {
   const files = RENDERERS.netplan(cfg);

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildNative } from './build-native.ts';
+import { entryOptions } from './build-options.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cmdDir = join(root, 'src', 'cmd');
@@ -22,21 +23,7 @@ const t0 = performance.now();
 await Promise.all(
   entries.map(async (name) => {
     const outfile = join(out, name);
-    await build({
-      entryPoints: [join(cmdDir, `${name}.ts`)],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      minify: false,
-      sourcemap: false,
-      legalComments: 'none',
-      banner: {
-        js: "#!/usr/bin/env node\nimport { createRequire as __osnetCreateRequire } from 'node:module';\nconst require = __osnetCreateRequire(import.meta.url);",
-      },
-      logLevel: 'warning',
-    });
+    await build(entryOptions(name, join(cmdDir, `${name}.ts`), outfile));
     await chmod(outfile, 0o755);
   }),
 );

@@ -155,9 +155,11 @@ async function add(call: Call, req: AddRequest): Promise<JsonObject> {
   // everything that can fail without a port is checked before the daemon creates one
   const delegate = await openDelegate(cfg.delegatePlugin, call.path, call.env);
   const version = await delegateVersion(delegate, cfg.cniVersion, 'ADD');
-  const port = validatePort(await callDaemon<PortInfo>(cfg.socketPath, PROTOCOL_ROUTES.add, req));
+  const answer = await callDaemon<unknown>(cfg.socketPath, PROTOCOL_ROUTES.add, req);
   let conf: JsonObject | undefined;
   try {
+    // from here on a port exists: every failure releases it
+    const port = validatePort(answer);
     conf = buildDelegateConfig(cfg, port, version);
     await writeEntry(call.cache, { key, port_id: port.port_id, mac: port.mac, delegateConfig: conf });
     const got = await addDelegate(delegate, conf);

@@ -12,10 +12,10 @@
 import { decodeStdin } from '../config.ts';
 import { type CniEnv, parseEnv } from '../env.ts';
 import { CNI_ERR, CniError, cniErrorResult, toCniError } from '../errors.ts';
-import { execPluginFile, findPlugin } from '../exec-plugin.ts';
+import { execPluginFile, findPlugin, pluginVersions } from '../exec-plugin.ts';
 import type { JsonObject } from '../fields.ts';
 import { type CniResult, formatResult, parseResult } from '../result.ts';
-import { isSupported, LATEST_VERSION, versionAnswer } from '../versions.ts';
+import { isSupported, LATEST_VERSION, negotiateVersion, versionAnswer } from '../versions.ts';
 import { type OvsConfig, parseOvsConfig } from './config.ts';
 import { configureIps, createVeth, deleteLink, hostIfname, netnsExists, showLink } from './link.ts';
 import { Vsctl } from './vsctl.ts';
@@ -66,16 +66,20 @@ export async function runOvsPlugin(
   }
 }
 
-async function ipam(call: Call, verb: 'ADD' | 'DEL' | 'CHECK', prevResult?: JsonObject): Promise<CniResult> {
+async function ipam(call: Call, verb: 'ADD' | 'DEL' | 'CHECK', prev?: CniResult): Promise<CniResult> {
   const conf: JsonObject = { ...call.cfg.raw };
   delete conf.prevResult;
-  if (prevResult) conf.prevResult = prevResult;
   const type = String(call.cfg.ipam!.type);
+  const who = `ipam ${type}`;
   const file = await findPlugin(type, call.e.path);
-  const { stdout } = await execPluginFile(file, `ipam ${type}`, verb, conf, call.env);
+  // an IPAM plugin may stop at an older version than ours (Debian's static: 1.0.0)
+  const supported = await pluginVersions(file, who, call.env, call.cfg.cniVersion);
+  const version = negotiateVersion(call.cfg.cniVersion, supported, verb);
+  conf.cniVersion = version;
+  if (prev) conf.prevResult = formatResult(prev, version);
+  const { stdout } = await execPluginFile(file, who, verb, conf, call.env);
   if (verb !== 'ADD') return {};
-  return parseResult(JSON.parse(stdout), { version: call.cfg.cniVersion, path: `ipam ${type} result` })
-    .result;
+  return parseResult(JSON.parse(stdout), { version, path: `${who} result` }).result;
 }
 
 async function add(call: Call): Promise<JsonObject> {
@@ -180,7 +184,7 @@ async function check(call: Call): Promise<void> {
   const ids = await call.vsctl.externalIds(host);
   if (cfg.ovnPort && ids?.['iface-id'] !== cfg.ovnPort)
     fail(`OVS port ${host} has iface-id ${ids?.['iface-id'] ?? '(none)'}, not ${cfg.ovnPort}`);
-  if (cfg.ipam) await ipam(call, 'CHECK', formatResult(prev, cfg.cniVersion));
+  if (cfg.ipam) await ipam(call, 'CHECK', prev);
 }
 
 async function gc(call: Call): Promise<void> {

@@ -57,6 +57,6 @@ export function runCni(binary: string, call: CniCall, stdin: unknown): Promise<C
       }
       resolve(out);
     });
-    child.stdin.end(typeof stdin === 'string' ? stdin : JSON.stringify(stdin));
+    child.stdin.end(typeof stdin === 'string' || stdin instanceof Uint8Array ? stdin : JSON.stringify(stdin));
   });
 }

@@ -53,6 +53,7 @@ export async function readEntry(dir: string, key: AttachmentKey): Promise<CacheE
 }
 
 export async function writeEntry(dir: string, entry: CacheEntry): Promise<void> {
+  await mkdir(join(dir, entry.key.network_id), { recursive: true, mode: 0o700 });
   await writeAtomic(fileOf(dir, entry.key), `${JSON.stringify(entry)}\n`, 0o600);
 }
 
@@ -82,8 +83,4 @@ export async function listEntries(dir: string, networkId?: string): Promise<Cach
     }
   }
   return out;
-}
-
-export async function ensureDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
 }

@@ -202,6 +202,64 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
     });
   }
 
+  it('ADD asks for what the call says: args.cni over CNI_ARGS, subnet, MTU override, pod, labels', async () => {
+    const p = pod('ask');
+    const base = p.call('ADD');
+    const uid = '0b7b3a3c-1111-4222-8333-444455556666';
+    const c: CniCall = {
+      ...base,
+      args: `IgnoreUnknown=1;MAC=fa:16:3e:aa:aa:aa;K8S_POD_NAMESPACE=ns1;K8S_POD_NAME=web-0;K8S_POD_UID=${uid}`,
+    };
+    const { body: subnets } = await net.get<{ subnets: { id: string; ip_version: number }[] }>(
+      `subnets?network_id=${networkId}`,
+    );
+    const v4 = subnets.subnets.find((s) => s.ip_version === 4)!.id;
+    const mac = `fa:16:3e:${tag.padStart(6, '0').slice(0, 2)}:${tag.padStart(6, '0').slice(2, 4)}:${tag.padStart(6, '0').slice(4, 6)}`;
+    const extra = {
+      subnet_id: v4,
+      mtu: 1400,
+      args: {
+        cni: {
+          mac,
+          labels: [
+            { key: 'policy_group_id', value: 'g1' },
+            { key: 'app', value: 'web' },
+          ],
+        },
+      },
+    };
+    const r = await runCni(plugin(), c, conf('1.1.0', extra));
+    assert.equal(r.code, 0, r.stdout);
+    const asked = daemon?.calls.filter((x) => x.route === '/add').at(-1)?.body;
+    if (daemon) {
+      assert.deepEqual(asked, {
+        container_id: base.containerId,
+        ifname: 'eth0',
+        network_id: networkId,
+        netns: p.netns,
+        subnet_id: v4,
+        mac,
+        pod: { namespace: 'ns1', name: 'web-0', uid },
+        labels: extra.args.cni.labels,
+        policy_group_id: 'g1',
+        mtu: 1400,
+      });
+    }
+    const res = r.json as {
+      interfaces: { mac?: string; mtu?: number; sandbox?: string }[];
+      ips: { address: string }[];
+    };
+    const podIf = res.interfaces.find((i) => i.sandbox)!;
+    assert.equal(podIf.mac, mac, "args.cni.mac wins over CNI_ARGS MAC, and Neutron's port has it");
+    assert.equal(podIf.mtu, 1400);
+    assert.equal(res.ips.length, 1, 'only the subnet asked for');
+    const link = JSON.parse(
+      execFileSync('ip', ['-j', '-n', p.netns.slice(11), 'link', 'show', 'eth0'], { encoding: 'utf8' }),
+    )[0];
+    assert.equal(link.mtu, 1400);
+    assert.equal((await runCni(plugin(), p.call('DEL'), conf('1.1.0', extra))).code, 0);
+  });
+
   it('CHECK fails once the interface is removed; DEL succeeds after the netns is gone', async () => {
     const p = pod('gone');
     const add = await runCni(plugin(), p.call('ADD'), conf('1.0.0'));

@@ -115,7 +115,8 @@ function addRequest(call: Call, args: CallArgs): AddRequest {
       ...(args.k8s.uid ? { uid: args.k8s.uid } : {}),
     };
   }
-  const group = cfg.metadata?.policy_group_id;
+  if (args.labels !== undefined) req.labels = args.labels;
+  const group = cfg.metadata?.policy_group_id ?? args.labels?.find((l) => l.key === 'policy_group_id')?.value;
   if (typeof group === 'string' && group !== '') req.policy_group_id = group;
   if (cfg.mtu !== undefined) req.mtu = cfg.mtu;
   return req;

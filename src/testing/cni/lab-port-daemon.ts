@@ -47,7 +47,7 @@ export async function startLabPortDaemon(net: ServiceClient): Promise<LabPortDae
   const ports = new Map<string, string>();
   const host = hostname();
 
-  async function info(port: NeutronPort, existing: boolean): Promise<PortInfo> {
+  async function info(port: NeutronPort, existing: boolean, mtuOverride?: number): Promise<PortInfo> {
     const { body: n } = await net.get<{ network: { mtu: number } }>(`networks/${port.network_id}`);
     const ips: PortIp[] = [];
     const routes: PortRoute[] = [];
@@ -69,7 +69,7 @@ export async function startLabPortDaemon(net: ServiceClient): Promise<LabPortDae
       port_id: port.id,
       network_id: port.network_id,
       mac: port.mac_address,
-      mtu: n.network.mtu,
+      mtu: mtuOverride ?? n.network.mtu,
       ips,
       routes,
       dns: { nameservers },
@@ -104,7 +104,7 @@ export async function startLabPortDaemon(net: ServiceClient): Promise<LabPortDae
       const k = keyOf(r);
       const had = ports.get(k);
       const existing = had === undefined ? undefined : await getPort(had);
-      if (existing) return info(existing, true);
+      if (existing) return info(existing, true, r.mtu);
       const { body } = await net.post<{ port: NeutronPort }>('ports', {
         body: {
           port: {
@@ -120,7 +120,7 @@ export async function startLabPortDaemon(net: ServiceClient): Promise<LabPortDae
         },
       });
       ports.set(k, body.port.id);
-      return info(body.port, false);
+      return info(body.port, false, r.mtu);
     },
     '/del': async (b) => ({ released: await release(keyOf(b as unknown as AttachmentKey)), queued: false }),
     '/check': async (b) => {

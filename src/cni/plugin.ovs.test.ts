@@ -134,4 +134,26 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
       await assert.rejects(net.get(`ports/${id}`), NotFoundError);
     }
   });
+
+  it('GC goes to osnet-ovs and the daemon: only the attachment not valid loses its OVS port and its Neutron port', async () => {
+    for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'ADD'), conf())).code, 0);
+    const [gone, kept] = [portOf(0), portOf(1)];
+    const gc = await runCni(
+      plugin(),
+      { command: 'GC', path: `/usr/lib/cni:${bin}`, env: { OSNET_CNI_CACHE_DIR: cache } },
+      { ...conf(), 'cni.dev/valid-attachments': [{ containerID: pods[1]!.id, ifname: 'eth0' }] },
+    );
+    assert.equal(gc.code, 0, gc.stdout);
+    assert.notEqual(
+      spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', hostIfname(pods[0]!.id, 'eth0')]).status,
+      0,
+    );
+    await assert.rejects(net.get(`ports/${gone}`), NotFoundError);
+    const ovsKept = spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', hostIfname(pods[1]!.id, 'eth0')], {
+      encoding: 'utf8',
+    });
+    assert.equal(ovsKept.stdout.trim(), 'br-int');
+    assert.equal((await net.get<{ port: { id: string } }>(`ports/${kept}`)).body.port.id, kept);
+    for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'DEL'), conf())).code, 0);
+  });
 });

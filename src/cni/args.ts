@@ -7,7 +7,7 @@
  */
 import { parseIpList } from './config.ts';
 import { CNI_ERR, CniError } from './errors.ts';
-import { type JsonObject, MAC, optString } from './fields.ts';
+import { type JsonObject, listAt, MAC, objectAt, optString, reqString } from './fields.ts';
 
 export interface K8sPod {
   namespace?: string;
@@ -21,6 +21,8 @@ export interface CallArgs {
   ips?: string[];
   /** Requested MAC (args.cni.mac, else CNI_ARGS MAC). */
   mac?: string;
+  /** args.cni.labels (CONVENTIONS: `[{key, value}]`), e.g. the pod's labels. */
+  labels?: { key: string; value: string }[];
   k8s: K8sPod;
   /** The CNI_ARGS fields still in force after args.cni took its keys. */
   cniArgs: Record<string, string>;
@@ -66,6 +68,15 @@ function k8sPod(a: Record<string, string>, from: Source): K8sPod {
   return pod;
 }
 
+function parseLabels(v: unknown): { key: string; value: string }[] {
+  const c = { code: CNI_ERR.INVALID_CONFIG };
+  return listAt(v, 'args.cni.labels', c).map((x, i) => {
+    const p = `args.cni.labels[${i}]`;
+    const o = objectAt(x, p, c);
+    return { key: reqString(o, 'key', p, c, { nonEmpty: true }), value: reqString(o, 'value', p, c) };
+  });
+}
+
 export function mergeArgs(cniArgs: Record<string, string>, configArgs: JsonObject | undefined): CallArgs {
   const argsCni = (configArgs?.cni as JsonObject | undefined) ?? {};
   const kept: Record<string, string> = Object.create(null);
@@ -96,6 +107,7 @@ export function mergeArgs(cniArgs: Record<string, string>, configArgs: JsonObjec
     if (!MAC.test(kept.MAC)) argError('MAC', `must be a MAC address, not ${JSON.stringify(kept.MAC)}`);
     out.mac = kept.MAC;
   }
+  if (argsCni.labels !== undefined) out.labels = parseLabels(argsCni.labels);
   // a pod given in args.cni (same key names) replaces the CNI_ARGS one
   const podFromArgs: Record<string, string> = {};
   for (const key of ['K8S_POD_NAMESPACE', 'K8S_POD_NAME', 'K8S_POD_UID', 'K8S_POD_INFRA_CONTAINER_ID']) {

@@ -45,8 +45,10 @@ export interface AddRequest extends AttachmentKey {
   mac?: string;
   ips?: string[];
   pod?: PodRef;
-  /** App identity for policy (seed 003: metadata.policy_group_id, or a pod label). */
+  /** App identity for policy (seed 003: metadata.policy_group_id, or the label `policy_group_id`). */
   policy_group_id?: string;
+  /** args.cni.labels as given (CONVENTIONS "labels"); added after the first version, optional. */
+  labels?: { key: string; value: string }[];
   /** MTU override from the plugin config. */
   mtu?: number;
 }

@@ -1,0 +1,159 @@
+/**
+ * The whole pod path on the lab with osnet-ovs as the delegate: openstack-port-cni asks the daemon (the
+ * lab stand-in, or a real one at OSNET_CNI_TEST_SOCKET) for a port, hands osnet-ovs ovs-cni's contract
+ * (ovnPort, mac, static IPAM, mtu, bridge, socket_file) at 1.1.0, which calls Debian's static at 1.0.0.
+ * Two pods' ports go ACTIVE through OVN and ping each other; CHECK passes; DEL leaves no OVS port, no veth
+ * and no Neutron port.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NotFoundError } from '../openstack/client/errors.ts';
+import type { ServiceClient } from '../openstack/client/service-client.ts';
+import { builtPlugins, removeBuiltPlugins } from '../testing/cni/binaries.ts';
+import { type LabPortDaemon, startLabPortDaemon } from '../testing/cni/lab-port-daemon.ts';
+import { type CniCall, runCni } from '../testing/cni/run.ts';
+import { labFixture } from '../testing/openstack/fixture.ts';
+import { LAB_DIR, testName } from '../testing/openstack/lab.ts';
+import { hostIfname } from './ovs/link.ts';
+
+const DB = `unix:${LAB_DIR}/run/ovs/db.sock`;
+const skip =
+  process.env.OSNET_CNI_TEST_SOCKET !== undefined
+    ? 'needs the lab stand-in daemon to see port ids'
+    : !existsSync(`${LAB_DIR}/run/ovs/db.sock`)
+      ? 'the lab OVS is not up'
+      : false;
+const tag = `${process.pid % 100000}`;
+const V4 = `10.${Math.floor(Math.random() * 200) + 20}.${Math.floor(Math.random() * 200) + 20}`;
+
+describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
+  const lab = labFixture(['lab-admin'], 'network');
+  let net: ServiceClient;
+  let daemon: LabPortDaemon;
+  let networkId: string;
+  let bin: string;
+  let cache: string;
+  const pods = [1, 2].map((i) => ({ ns: `osnet-tovs${tag}-${i}`, id: `osnet-tovs-${tag}-${i}` }));
+  const results: Record<string, unknown>[] = [];
+
+  before(async () => {
+    [, [net]] = await lab.open();
+    const { body } = await net.post<{ network: { id: string } }>('networks', {
+      body: { network: { name: testName('tovs') } },
+    });
+    networkId = body.network.id;
+    lab.cleanup.defer(() => net.delete(`networks/${networkId}`));
+    await net.post('subnets', {
+      body: { subnet: { network_id: networkId, ip_version: 4, cidr: `${V4}.0/24` } },
+    });
+    daemon = await startLabPortDaemon(net);
+    lab.cleanup.defer(() => daemon.close());
+    bin = await builtPlugins();
+    cache = await mkdtemp(join(tmpdir(), 'osnet-cni-cache-'));
+    for (const p of pods) execFileSync('ip', ['netns', 'add', p.ns]);
+  });
+
+  after(async () => {
+    for (const p of pods) {
+      spawnSync('ovs-vsctl', [`--db=${DB}`, '--if-exists', 'del-port', hostIfname(p.id, 'eth0')]);
+      spawnSync('ip', ['link', 'del', hostIfname(p.id, 'eth0')]);
+      spawnSync('ip', ['netns', 'del', p.ns]);
+    }
+    await rm(cache, { recursive: true, force: true });
+    await removeBuiltPlugins();
+    await lab.close();
+  });
+
+  const call = (i: number, command: string): CniCall => ({
+    command,
+    containerId: pods[i]!.id,
+    netns: `/run/netns/${pods[i]!.ns}`,
+    ifname: 'eth0',
+    path: `/usr/lib/cni:${bin}`,
+    env: { OSNET_CNI_CACHE_DIR: cache },
+  });
+  const conf = (extra: Record<string, unknown> = {}) => ({
+    cniVersion: '1.1.0',
+    name: 'osnet-tovs',
+    type: 'openstack-port-cni',
+    network_id: networkId,
+    delegate_plugin: 'osnet-ovs',
+    bridge: 'br-int',
+    socket_file: DB,
+    socket_path: daemon.socketPath,
+    delegate: { tx_offload: false },
+    ...extra,
+  });
+  const plugin = () => join(bin, 'openstack-port-cni');
+  const portOf = (i: number) => daemon.ports.get(`${networkId}/${pods[i]!.id}/eth0`)!;
+
+  it('ADD attaches both pods; OVN binds their ports (ACTIVE) and they ping', async () => {
+    for (const i of [0, 1]) {
+      const r = await runCni(plugin(), call(i, 'ADD'), conf());
+      assert.equal(r.code, 0, r.stdout);
+      results.push(r.json!);
+      const ids = spawnSync(
+        'ovs-vsctl',
+        [`--db=${DB}`, 'get', 'Interface', hostIfname(pods[i]!.id, 'eth0'), 'external_ids:iface-id'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(ids.stdout.trim(), `"${portOf(i)}"`);
+    }
+    for (const i of [0, 1]) {
+      let status = '';
+      for (let n = 0; n < 150 && status !== 'ACTIVE'; n++) {
+        if (n) await sleep(200);
+        status = (await net.get<{ port: { status: string } }>(`ports/${portOf(i)}`)).body.port.status;
+      }
+      assert.equal(status, 'ACTIVE');
+    }
+    const target = (results[1] as { ips: { address: string }[] }).ips[0]!.address.split('/')[0]!;
+    execFileSync('ip', ['netns', 'exec', pods[0]!.ns, 'ping', '-c', '2', '-i', '0.2', '-W', '2', target]);
+  });
+
+  it('CHECK passes; DEL removes the OVS port, the veth and the Neutron port', async () => {
+    for (const i of [0, 1]) {
+      const check = await runCni(plugin(), call(i, 'CHECK'), conf({ prevResult: results[i] }));
+      assert.equal(check.code, 0, check.stdout);
+    }
+    for (const i of [0, 1]) {
+      const id = portOf(i);
+      const del = await runCni(plugin(), call(i, 'DEL'), conf());
+      assert.equal(del.code, 0, del.stdout);
+      const host = hostIfname(pods[i]!.id, 'eth0');
+      assert.notEqual(spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', host]).status, 0);
+      assert.notEqual(spawnSync('ip', ['link', 'show', host]).status, 0);
+      await assert.rejects(net.get(`ports/${id}`), NotFoundError);
+    }
+  });
+
+  it('GC goes to osnet-ovs and the daemon: only the attachment not valid loses its OVS port and its Neutron port', async () => {
+    for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'ADD'), conf())).code, 0);
+    const [gone, kept] = [portOf(0), portOf(1)];
+    const gc = await runCni(
+      plugin(),
+      { command: 'GC', path: `/usr/lib/cni:${bin}`, env: { OSNET_CNI_CACHE_DIR: cache } },
+      { ...conf(), 'cni.dev/valid-attachments': [{ containerID: pods[1]!.id, ifname: 'eth0' }] },
+    );
+    assert.equal(gc.code, 0, gc.stdout);
+    assert.notEqual(
+      spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', hostIfname(pods[0]!.id, 'eth0')]).status,
+      0,
+    );
+    await assert.rejects(net.get(`ports/${gone}`), NotFoundError);
+    const ovsKept = spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', hostIfname(pods[1]!.id, 'eth0')], {
+      encoding: 'utf8',
+    });
+    assert.equal(ovsKept.stdout.trim(), 'br-int');
+    assert.equal((await net.get<{ port: { id: string } }>(`ports/${kept}`)).body.port.id, kept);
+    for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'DEL'), conf())).code, 0);
+  });
+});

@@ -1,0 +1,304 @@
+/**
+ * Hubs and spokes as Neutron ports, for the operator CLI. No driver of ours runs inside neutron-server, so
+ * every request is checked here, against Neutron, before anything is created: a refused request names the
+ * field and leaves nothing behind.
+ *
+ * @example
+ *   const hub = await createHub(net, { host: 'net-1', subnets: [meshV4, meshV6] });
+ *   const spoke = await createSpoke(net, { publicKey, peers: [hub.id], keepalive: 25 });
+ */
+import { isIP } from 'node:net';
+import { OsnetError } from '../lib/errors.ts';
+import { NotFoundError } from '../openstack/client/errors.ts';
+import { collect } from '../openstack/client/pagination.ts';
+import type { ServiceClient } from '../openstack/client/service-client.ts';
+import { ports, subnets, tags } from '../openstack/networking/v2/index.ts';
+import type { JsonValue, Port } from '../openstack/networking/v2/ports/results.ts';
+import type { Subnet } from '../openstack/networking/v2/subnets/results.ts';
+import {
+  checkKeepalive,
+  checkPskRef,
+  HUB_OWNER,
+  PEER_TAG_PREFIX,
+  parseEndpoint,
+  parseSpokeProfile,
+  peerTag,
+  SPOKE_OWNER,
+} from './model.ts';
+
+/** The tag an operator puts on a subnet set aside for the mesh (`openstack subnet set --tag wg-mesh`). */
+export const MESH_TAG = 'wg-mesh';
+
+function invalid(field: string, reason: string): OsnetError {
+  return new OsnetError('OSNET_ERR_VALIDATION', `${field}: ${reason}`, { field });
+}
+
+export interface HubRequest {
+  host: string;
+  /** Mesh subnet ids (one per IP version at most); all on one network. */
+  subnets: string[];
+  /** Fixed addresses, each on one of `subnets` (default: Neutron picks one per subnet). */
+  ips?: string[];
+  name?: string;
+  projectId?: string;
+}
+
+async function getSubnet(net: ServiceClient, id: string, field: string): Promise<Subnet> {
+  try {
+    return await subnets.get(net, id);
+  } catch (e) {
+    if (e instanceof NotFoundError) throw invalid(field, `subnet ${id} does not exist`);
+    throw e;
+  }
+}
+
+/** Which of `subnetList` each address belongs to (by CIDR), or the field error. */
+function placeIps(
+  ips: string[],
+  subnetList: Subnet[],
+  field: string,
+): { subnet_id: string; ip_address: string }[] {
+  return ips.map((ip, i) => {
+    if (isIP(ip) === 0) throw invalid(`${field}[${i}]`, `"${ip}" is not an IP address`);
+    const s = subnetList.find((x) => inCidr(ip, x.cidr));
+    if (!s)
+      throw invalid(
+        `${field}[${i}]`,
+        `${ip} is on none of the subnets ${subnetList.map((x) => x.cidr).join(', ')}`,
+      );
+    return { subnet_id: s.id, ip_address: ip };
+  });
+}
+
+/** Checks a hub request against Neutron; returns the port create body. Creates nothing. */
+export async function checkHub(net: ServiceClient, r: HubRequest): Promise<ports.CreatePortOpts> {
+  if (typeof r.host !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/.test(r.host))
+    throw invalid('binding:host_id', 'must name the network host whose agent runs the hub (--host)');
+  if (r.subnets.length === 0) throw invalid('fixed_ips', 'a hub needs a mesh subnet (--subnet)');
+  const list: Subnet[] = [];
+  for (const [i, id] of r.subnets.entries()) {
+    const s = await getSubnet(net, id, `fixed_ips[${i}].subnet_id`);
+    if (!s.tags.includes(MESH_TAG))
+      throw invalid(
+        `fixed_ips[${i}].subnet_id`,
+        `subnet ${id} is not set aside for the mesh (tag it ${MESH_TAG})`,
+      );
+    if (list.some((x) => x.ip_version === s.ip_version))
+      throw invalid(`fixed_ips[${i}].subnet_id`, `two IPv${s.ip_version} subnets: give one per IP version`);
+    if (list[0] && list[0].network_id !== s.network_id)
+      throw invalid(`fixed_ips[${i}].subnet_id`, 'subnets of one hub must be on one network');
+    list.push(s);
+  }
+  const fixed = r.ips?.length ? placeIps(r.ips, list, 'fixed_ips') : list.map((s) => ({ subnet_id: s.id }));
+  return {
+    network_id: list[0]!.network_id,
+    device_owner: HUB_OWNER,
+    'binding:host_id': r.host,
+    'binding:profile': {},
+    fixed_ips: fixed,
+    // WireGuard's own keys authenticate; Neutron's anti-spoofing would only see the hub's own address
+    port_security_enabled: false,
+    ...(r.name ? { name: r.name } : {}),
+    ...(r.projectId ? { project_id: r.projectId } : {}),
+  };
+}
+
+export async function createHub(net: ServiceClient, r: HubRequest): Promise<Port> {
+  return ports.create(net, await checkHub(net, r));
+}
+
+export interface SpokeRequest {
+  publicKey: string;
+  peers: string[];
+  endpoint?: string;
+  keepalive?: number;
+  /** `file:/path` on the network host: the PSK itself never goes to Neutron. */
+  presharedKeyRef?: string;
+  allowedIps?: string[];
+  ips?: string[];
+  name?: string;
+  projectId?: string;
+}
+
+/** The hubs a spoke names, each checked to be a hub. */
+async function getHubs(net: ServiceClient, ids: string[], field: string): Promise<Port[]> {
+  const found = await collect(ports.list(net, { ids }));
+  return ids.map((id, i) => {
+    const p = found.find((x) => x.id === id);
+    if (!p) throw invalid(`${field}[${i}]`, `port ${id} does not exist`);
+    if (p.device_owner !== HUB_OWNER)
+      throw invalid(`${field}[${i}]`, `port ${id} is not a hub (${p.device_owner || 'no device_owner'})`);
+    return p;
+  });
+}
+
+/** Checks a spoke request against Neutron; returns the port create body and its peer tags. Creates nothing. */
+export async function checkSpoke(
+  net: ServiceClient,
+  r: SpokeRequest,
+): Promise<{ body: ports.CreatePortOpts; tags: string[] }> {
+  const profile: Record<string, JsonValue> = { public_key: r.publicKey, peers: r.peers };
+  if (r.endpoint !== undefined) profile.endpoint = r.endpoint;
+  if (r.keepalive !== undefined) profile.persistent_keepalive = r.keepalive;
+  if (r.presharedKeyRef !== undefined) profile.preshared_key = r.presharedKeyRef;
+  if (r.allowedIps !== undefined) profile.allowed_ips = r.allowedIps;
+  const parsed = parseSpokeProfile(profile);
+  if (!parsed.ok) throw invalid(parsed.field, parsed.reason);
+  const hubs = await getHubs(net, r.peers, 'binding:profile.peers');
+  const networkId = hubs[0]!.network_id;
+  for (const [i, h] of hubs.entries())
+    if (h.network_id !== networkId)
+      throw invalid(
+        `binding:profile.peers[${i}]`,
+        `hub ${h.id} is on another network than hub ${hubs[0]!.id}`,
+      );
+  const hubSubnetIds = [...new Set(hubs.flatMap((h) => h.fixed_ips.map((f) => f.subnet_id)))];
+  const hubSubnets = await collect(subnets.list(net, { ids: hubSubnetIds }));
+  let fixed: { subnet_id: string; ip_address?: string }[];
+  if (r.ips?.length) fixed = placeIps(r.ips, hubSubnets, 'fixed_ips');
+  else fixed = hubSubnets.map((s) => ({ subnet_id: s.id }));
+  return {
+    body: {
+      network_id: networkId,
+      device_owner: SPOKE_OWNER,
+      'binding:profile': profile,
+      fixed_ips: fixed,
+      port_security_enabled: false,
+      ...(r.name ? { name: r.name } : {}),
+      ...(r.projectId ? { project_id: r.projectId } : {}),
+    },
+    tags: r.peers.map(peerTag),
+  };
+}
+
+/** Creates the spoke and its peer tags; if tagging fails, the port goes again (all or nothing). */
+export async function createSpoke(net: ServiceClient, r: SpokeRequest): Promise<Port> {
+  const { body, tags: want } = await checkSpoke(net, r);
+  const p = await ports.create(net, body);
+  try {
+    await tags.replaceAll(net, 'ports', p.id, want);
+  } catch (e) {
+    await ports.removeIfExists(net, p.id);
+    throw e;
+  }
+  return ports.get(net, p.id);
+}
+
+/** Re-checks the keepalive / PSK reference options of the CLI (they come as strings). */
+export function parseSpokeOptions(o: { keepalive?: string; pskRef?: string; endpoint?: string }): {
+  keepalive?: number;
+  presharedKeyRef?: string;
+} {
+  const out: { keepalive?: number; presharedKeyRef?: string } = {};
+  if (o.keepalive !== undefined) {
+    const k = checkKeepalive(
+      /^[0-9]+$/.test(o.keepalive) ? Number(o.keepalive) : o.keepalive,
+      'binding:profile.persistent_keepalive',
+    );
+    if (!k.ok) throw invalid(k.field, k.reason);
+    out.keepalive = k.value;
+  }
+  if (o.pskRef !== undefined) {
+    const r = checkPskRef(o.pskRef, 'binding:profile.preshared_key');
+    if (!r.ok) throw invalid(r.field, r.reason);
+    out.presharedKeyRef = r.value;
+  }
+  if (o.endpoint !== undefined) {
+    const e = parseEndpoint(o.endpoint);
+    if (typeof e === 'string') throw invalid('binding:profile.endpoint', e);
+  }
+  return out;
+}
+
+export type Kind = 'hub' | 'spoke';
+
+/** A hub or spoke port by id; anything else is a NOT_FOUND naming the id. */
+export async function getTunnelPort(net: ServiceClient, id: string, kind?: Kind): Promise<Port> {
+  let p: Port;
+  try {
+    p = await ports.get(net, id);
+  } catch (e) {
+    if (e instanceof NotFoundError)
+      throw new OsnetError('OSNET_ERR_NOT_FOUND', `port ${id} does not exist`, { field: 'port' });
+    throw e;
+  }
+  const want = kind === 'hub' ? [HUB_OWNER] : kind === 'spoke' ? [SPOKE_OWNER] : [HUB_OWNER, SPOKE_OWNER];
+  if (!want.includes(p.device_owner))
+    throw new OsnetError('OSNET_ERR_NOT_FOUND', `port ${id} is not a WireGuard ${kind ?? 'hub or spoke'}`, {
+      field: 'port',
+    });
+  return p;
+}
+
+/** Every hub and spoke visible to the client (two filtered lists, not every port). */
+export async function listTunnels(
+  net: ServiceClient,
+  projectId?: string,
+): Promise<{ hubs: Port[]; spokes: Port[] }> {
+  const f = projectId ? { project_id: projectId } : {};
+  const [hubs, spokes] = await Promise.all([
+    collect(ports.list(net, { device_owner: HUB_OWNER, ...f })),
+    collect(ports.list(net, { device_owner: SPOKE_OWNER, ...f })),
+  ]);
+  return { hubs, spokes };
+}
+
+/** The spokes peering with a hub (by their peer tag). */
+export async function spokesOf(net: ServiceClient, hubId: string): Promise<Port[]> {
+  return collect(ports.list(net, { device_owner: SPOKE_OWNER, tags: [peerTag(hubId)] }));
+}
+
+/** Deletes a hub or spoke; a hub with spokes is refused unless `force`. */
+export async function deleteTunnel(net: ServiceClient, id: string, force = false): Promise<void> {
+  const p = await getTunnelPort(net, id);
+  if (p.device_owner === HUB_OWNER && !force) {
+    const s = await spokesOf(net, id);
+    if (s.length > 0)
+      throw new OsnetError(
+        'OSNET_ERR_VALIDATION',
+        `hub ${id} still has ${s.length} spoke(s) (${s
+          .slice(0, 3)
+          .map((x) => x.id)
+          .join(', ')}${s.length > 3 ? ', ...' : ''}): delete them first or pass --force`,
+        { field: 'port' },
+      );
+  }
+  await ports.remove(net, id);
+}
+
+export function isPeerTag(t: string): boolean {
+  return t.startsWith(PEER_TAG_PREFIX);
+}
+
+/** Whether an address lies in a prefix (v4 or v6). */
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bitsS] = cidr.split('/');
+  const bits = Number(bitsS);
+  const a = ipBytes(ip);
+  const b = ipBytes(base!);
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < bits; i++) {
+    const m = 0x80 >> (i % 8);
+    if ((a[i >> 3]! & m) !== (b[i >> 3]! & m)) return false;
+  }
+  return true;
+}
+
+function ipBytes(ip: string): number[] | undefined {
+  const v = isIP(ip);
+  if (v === 4) return ip.split('.').map(Number);
+  if (v !== 6) return undefined;
+  // an embedded IPv4 tail (::ffff:1.2.3.4) as two hex groups
+  const s = ip.replace(
+    /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+    (_m, a, b, c, d) => `${((+a << 8) | +b).toString(16)}:${((+c << 8) | +d).toString(16)}`,
+  );
+  const [head, rest] = s.split('::');
+  const h = head ? head.split(':') : [];
+  const r = rest ? rest.split(':') : [];
+  const all = rest === undefined ? h : [...h, ...Array<string>(8 - h.length - r.length).fill('0'), ...r];
+  return all.flatMap((g) => {
+    const n = Number.parseInt(g, 16);
+    return [n >> 8, n & 0xff];
+  });
+}

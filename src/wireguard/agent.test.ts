@@ -1,0 +1,177 @@
+// Integration (root): the agent against the lab's Neutron and this host's namespaces, wireguard-go where
+// the kernel has no WireGuard. A spoke device in its own namespace (config from export, its own key) and
+// the hub ping each other through the tunnel over IPv4 and IPv6.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Exec } from '../host/exec.ts';
+import { addNetns, delNetns, listNetns } from '../host/netns.ts';
+import type { ServiceClient } from '../openstack/client/service-client.ts';
+import { networks, ports, subnets, tags } from '../openstack/networking/v2/index.ts';
+import { labFixture } from '../testing/openstack/fixture.ts';
+import { testName } from '../testing/openstack/lab.ts';
+import { Agent } from './agent.ts';
+import { Devices } from './device.ts';
+import { exportSpoke } from './export.ts';
+import { generateKeyPair, publicKeyOf } from './keys.ts';
+import { ERROR_KEY, interfaceName, projectNamespace, SPOKE_OWNER } from './model.ts';
+import { createHub, createSpoke, MESH_TAG } from './neutron.ts';
+
+const ex = new Exec({ timeoutMs: 30_000 });
+const lab = labFixture(['lab-admin'], 'network');
+const rnd = Math.random().toString(36).slice(2, 7);
+const host = `wgtest-${rnd}`;
+const spokeNs = `wgdev-${rnd}`;
+const veth = `wgv${rnd}`;
+const spokeIf = `wgs${rnd}`;
+const outer = '192.168.251.1';
+let net: ServiceClient;
+let stateDir: string;
+let v4: string;
+let v6: string;
+let hubId: string;
+let projectId: string;
+const device = generateKeyPair();
+
+before(async () => {
+  [, [net]] = await lab.open();
+  stateDir = await mkdtemp(join(tmpdir(), 'osnet-wg-'));
+  lab.cleanup.defer(() => rm(stateDir, { recursive: true, force: true }));
+  const n = await networks.create(net, { name: testName('wgagent') });
+  lab.cleanup.defer(() => networks.removeIfExists(net, n.id));
+  v4 = (await subnets.create(net, { network_id: n.id, cidr: '10.210.0.0/24', ip_version: 4 })).id;
+  v6 = (await subnets.create(net, { network_id: n.id, cidr: 'fd21:1::/64', ip_version: 6 })).id;
+  await tags.add(net, 'subnets', v4, MESH_TAG);
+  await tags.add(net, 'subnets', v6, MESH_TAG);
+  const hub = await createHub(net, { host, subnets: [v4, v6], ips: ['10.210.0.1', 'fd21:1::1'] });
+  lab.cleanup.defer(() => ports.removeIfExists(net, hub.id));
+  hubId = hub.id;
+  projectId = hub.project_id;
+  // the device's "internet": a veth from the root namespace into the device's namespace
+  await addNetns(spokeNs);
+  lab.cleanup.defer(() => delNetns(spokeNs));
+  await ex.run(['ip', 'link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', spokeNs]);
+  lab.cleanup.defer(() => ex.run(['ip', 'link', 'del', veth]).catch(() => undefined));
+  await ex.run(['ip', 'addr', 'add', `${outer}/30`, 'dev', veth]);
+  await ex.run(['ip', 'link', 'set', veth, 'up']);
+  await ex.run(['ip', '-n', spokeNs, 'addr', 'add', '192.168.251.2/30', 'dev', 'eth0']);
+  await ex.run(['ip', '-n', spokeNs, 'link', 'set', 'eth0', 'up']);
+});
+after(async () => {
+  // the device's userspace WireGuard goes with its interface
+  await ex.run(['ip', '-n', spokeNs, 'link', 'del', spokeIf]).catch(() => undefined);
+  const ns = projectNamespace(projectId);
+  await ex.run(['ip', '-n', ns, 'link', 'del', interfaceName(hubId)]).catch(() => undefined);
+  await lab.close();
+});
+
+function agent(o: { dryRun?: boolean } = {}): Agent {
+  return new Agent(net, { host, stateDir, endpointAddress: outer, statusIntervalMs: 0, ...o });
+}
+
+async function ping(ns: string, ip: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await ex.read(['ip', 'netns', 'exec', ns, 'ping', '-c', '1', '-W', '1', ip]);
+      return;
+    } catch (e) {
+      if (i >= 15) throw e;
+    }
+  }
+}
+
+test('hub + spoke: interface in the project namespace, profile written back, no-op and dry-run write nothing, pings over v4 and v6', async () => {
+  const spoke = await createSpoke(net, { publicKey: device.publicKey, peers: [hubId], keepalive: 5, ips: ['10.210.0.10', 'fd21:1::10'] });
+  lab.cleanup.defer(() => ports.removeIfExists(net, spoke.id));
+
+  const first = await agent().pass();
+  assert.deepEqual(first.failures, []);
+  assert.equal(first.hubs, 1);
+  assert.equal(first.spokes, 1);
+  const ns = projectNamespace(projectId);
+  const ifname = interfaceName(hubId);
+  assert.ok((await listNetns()).includes(ns), `namespace ${ns}`);
+  const dev = new Devices();
+  assert.deepEqual(await dev.locate(ifname, [ns]), { ns });
+  const got = await dev.get(ifname, ns);
+  assert.equal(got.listenPort, 51820);
+  assert.deepEqual(got.peers.get(device.publicKey)?.allowedIps.sort(), ['10.210.0.10/32', 'fd21:1::10/128']);
+  assert.equal(got.peers.get(device.publicKey)?.keepalive, 5);
+  const key = await import('node:fs/promises').then((f) => f.readFile(join(stateDir, 'keys', `${hubId}.key`), 'utf8'));
+  assert.equal(((await stat(join(stateDir, 'keys', `${hubId}.key`))).mode & 0o777).toString(8), '600');
+  const hub = await ports.get(net, hubId);
+  assert.equal(hub['binding:profile']?.public_key, publicKeyOf(key.trim()));
+  assert.equal(hub['binding:profile']?.endpoint, `${outer}:51820`);
+
+  const noop = await agent().pass();
+  assert.deepEqual(noop.actions, []);
+  assert.equal(noop.kernelWrites, 0);
+  assert.equal(noop.neutronWrites, 0);
+  assert.ok(noop.neutronCalls <= 3, `${noop.neutronCalls} Neutron calls`);
+
+  // a second spoke (another key) appears: dry-run says so and changes nothing
+  const other = await createSpoke(net, { publicKey: generateKeyPair().publicKey, peers: [hubId] });
+  lab.cleanup.defer(() => ports.removeIfExists(net, other.id));
+  const dry = await agent({ dryRun: true }).pass();
+  assert.ok(dry.actions.some((a) => a.includes('1 peer(s) added')), dry.actions.join('\n'));
+  assert.equal(dry.kernelWrites, 0);
+  assert.equal(dry.neutronWrites, 0);
+  assert.equal((await dev.get(ifname, ns)).peers.size, 1);
+  // applied, it is one more peer in one write; removed again, one write too
+  const add = await agent().pass();
+  assert.equal((await dev.get(ifname, ns)).peers.size, 2);
+  assert.equal(add.kernelWrites, 1);
+  await ports.remove(net, other.id);
+  const rm1 = await agent().pass();
+  assert.equal(rm1.kernelWrites, 1);
+  assert.equal((await dev.get(ifname, ns)).peers.size, 1);
+
+  // the device: wg-quick with the exported config and its own key
+  const conf = await exportSpoke(net, spoke.id, { privateKey: device.privateKey });
+  const file = join(stateDir, `${spokeIf}.conf`);
+  await writeFile(file, conf, { mode: 0o600 });
+  await ex.run(['ip', 'netns', 'exec', spokeNs, 'wg-quick', 'up', file]);
+  await ping(spokeNs, '10.210.0.1');
+  await ping(spokeNs, 'fd21:1::1');
+  await ping(ns, '10.210.0.10');
+  await ping(ns, 'fd21:1::10');
+
+  // restart: a new agent on the same state keeps the key, the port and the tunnel, and writes nothing
+  const restarted = await agent().pass();
+  assert.equal(restarted.kernelWrites, 0);
+  assert.equal(restarted.neutronWrites, 0);
+  await ping(spokeNs, '10.210.0.1');
+});
+
+test('an invalid spoke made by another tool is skipped with the reason written back', async () => {
+  const bad = await ports.create(net, {
+    network_id: (await ports.get(net, hubId)).network_id,
+    device_owner: SPOKE_OWNER,
+    'binding:profile': { public_key: 'not-a-key', peers: [hubId] },
+    fixed_ips: [{ subnet_id: v4 }],
+  });
+  lab.cleanup.defer(() => ports.removeIfExists(net, bad.id));
+  await tags.add(net, 'ports', bad.id, `wg-peer:${hubId}`);
+  const r = await agent().pass();
+  assert.deepEqual(
+    r.skipped.map((s) => s.port),
+    [bad.id],
+  );
+  assert.match(String((await ports.get(net, bad.id))['binding:profile']?.[ERROR_KEY]), /public_key/);
+  const again = await agent().pass();
+  assert.equal(again.neutronWrites, 0, 'the same reason is not written twice');
+  await ports.remove(net, bad.id);
+});
+
+test('hub deleted: interface, namespace and key removed', async () => {
+  for (const p of await import('./neutron.ts').then((m) => m.spokesOf(net, hubId))) await ports.remove(net, p.id);
+  await ports.remove(net, hubId);
+  const r = await agent().pass();
+  assert.deepEqual(r.failures, []);
+  assert.equal(await new Devices().locate(interfaceName(hubId), [projectNamespace(projectId)]), undefined);
+  assert.equal((await listNetns()).includes(projectNamespace(projectId)), false);
+  assert.equal(existsSync(join(stateDir, 'keys', `${hubId}.key`)), false);
+});

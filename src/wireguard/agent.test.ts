@@ -2,24 +2,28 @@
 // the kernel has no WireGuard. A spoke device in its own namespace (config from export, its own key) and
 // the hub ping each other through the tunnel over IPv4 and IPv6.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { Exec } from '../host/exec.ts';
 import { addNetns, delNetns, listNetns } from '../host/netns.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { networks, ports, subnets, tags } from '../openstack/networking/v2/index.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
-import { testName } from '../testing/openstack/lab.ts';
-import { Agent } from './agent.ts';
+import { LAB_CLOUDS, REPO_ROOT, testName } from '../testing/openstack/lab.ts';
+import { Agent, type PassResult } from './agent.ts';
 import { Devices } from './device.ts';
 import { exportSpoke } from './export.ts';
-import { generateKeyPair, publicKeyOf } from './keys.ts';
-import { ERROR_KEY, interfaceName, projectNamespace, SPOKE_OWNER } from './model.ts';
+import { generateKeyPair, generatePresharedKey, publicKeyOf } from './keys.ts';
+import { agentMetrics } from './metrics.ts';
+import { ERROR_KEY, interfaceName, projectNamespace, SPOKE_OWNER, STATUS_KEY } from './model.ts';
 import { createHub, createSpoke, MESH_TAG } from './neutron.ts';
 
+const run = promisify(execFile);
 const ex = new Exec({ timeoutMs: 30_000 });
 const lab = labFixture(['lab-admin'], 'network');
 const rnd = Math.random().toString(36).slice(2, 7);
@@ -65,8 +69,30 @@ after(async () => {
   await ex.run(['ip', '-n', spokeNs, 'link', 'del', spokeIf]).catch(() => undefined);
   const ns = projectNamespace(projectId);
   await ex.run(['ip', '-n', ns, 'link', 'del', interfaceName(hubId)]).catch(() => undefined);
+  await delNetns(ns);
   await lab.close();
 });
+
+async function agentCli(extra: string[]): Promise<PassResult & { actions: string[] }> {
+  const { stdout } = await run(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'src', 'cmd', 'osnet-wg-agent.ts'),
+      '--once',
+      '--os-cloud',
+      'lab-admin',
+      '--host',
+      host,
+      '--state-dir',
+      stateDir,
+      '--endpoint-address',
+      outer,
+      ...extra,
+    ],
+    { env: { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS } },
+  );
+  return JSON.parse(stdout) as PassResult;
+}
 
 function agent(o: { dryRun?: boolean } = {}): Agent {
   return new Agent(net, { host, stateDir, endpointAddress: outer, statusIntervalMs: 0, ...o });
@@ -84,15 +110,40 @@ async function ping(ns: string, ip: string): Promise<void> {
 }
 
 test('hub + spoke: interface in the project namespace, profile written back, no-op and dry-run write nothing, pings over v4 and v6', async () => {
-  const spoke = await createSpoke(net, { publicKey: device.publicKey, peers: [hubId], keepalive: 5, ips: ['10.210.0.10', 'fd21:1::10'] });
+  const psk = generatePresharedKey();
+  const pskFile = join(stateDir, 'psk-device');
+  await writeFile(pskFile, `${psk}\n`, { mode: 0o600 });
+  const spoke = await createSpoke(net, {
+    publicKey: device.publicKey,
+    peers: [hubId],
+    keepalive: 5,
+    ips: ['10.210.0.10', 'fd21:1::10'],
+    endpoint: '192.168.251.2:51999',
+    presharedKeyRef: `file:${pskFile}`,
+  });
   lab.cleanup.defer(() => ports.removeIfExists(net, spoke.id));
+  assert.equal(
+    JSON.stringify(await ports.get(net, spoke.id)).includes(psk),
+    false,
+    'the PSK never goes to Neutron',
+  );
+  const ns = projectNamespace(projectId);
+  const ifname = interfaceName(hubId);
 
-  const first = await agent().pass();
+  // the executable, dry-run: says what it would do, creates nothing, writes nothing back
+  const dryCli = await agentCli(['--dry-run']);
+  assert.ok(
+    dryCli.actions.some((a: string) => a.includes(`create ${ifname}`)),
+    dryCli.actions.join('\n'),
+  );
+  assert.equal(dryCli.neutronWrites + dryCli.kernelWrites, 0);
+  assert.equal((await listNetns()).includes(ns), false);
+  assert.equal((await ports.get(net, hubId))['binding:profile']?.public_key, undefined);
+
+  const first = await agentCli([]);
   assert.deepEqual(first.failures, []);
   assert.equal(first.hubs, 1);
   assert.equal(first.spokes, 1);
-  const ns = projectNamespace(projectId);
-  const ifname = interfaceName(hubId);
   assert.ok((await listNetns()).includes(ns), `namespace ${ns}`);
   const dev = new Devices();
   assert.deepEqual(await dev.locate(ifname, [ns]), { ns });
@@ -100,7 +151,11 @@ test('hub + spoke: interface in the project namespace, profile written back, no-
   assert.equal(got.listenPort, 51820);
   assert.deepEqual(got.peers.get(device.publicKey)?.allowedIps.sort(), ['10.210.0.10/32', 'fd21:1::10/128']);
   assert.equal(got.peers.get(device.publicKey)?.keepalive, 5);
-  const key = await import('node:fs/promises').then((f) => f.readFile(join(stateDir, 'keys', `${hubId}.key`), 'utf8'));
+  assert.equal(got.peers.get(device.publicKey)?.endpoint, '192.168.251.2:51999');
+  assert.equal(got.peers.get(device.publicKey)?.presharedKey, psk);
+  const key = await import('node:fs/promises').then((f) =>
+    f.readFile(join(stateDir, 'keys', `${hubId}.key`), 'utf8'),
+  );
   assert.equal(((await stat(join(stateDir, 'keys', `${hubId}.key`))).mode & 0o777).toString(8), '600');
   const hub = await ports.get(net, hubId);
   assert.equal(hub['binding:profile']?.public_key, publicKeyOf(key.trim()));
@@ -116,7 +171,10 @@ test('hub + spoke: interface in the project namespace, profile written back, no-
   const other = await createSpoke(net, { publicKey: generateKeyPair().publicKey, peers: [hubId] });
   lab.cleanup.defer(() => ports.removeIfExists(net, other.id));
   const dry = await agent({ dryRun: true }).pass();
-  assert.ok(dry.actions.some((a) => a.includes('1 peer(s) added')), dry.actions.join('\n'));
+  assert.ok(
+    dry.actions.some((a) => a.includes('1 peer(s) added')),
+    dry.actions.join('\n'),
+  );
   assert.equal(dry.kernelWrites, 0);
   assert.equal(dry.neutronWrites, 0);
   assert.equal((await dev.get(ifname, ns)).peers.size, 1);
@@ -138,6 +196,32 @@ test('hub + spoke: interface in the project namespace, profile written back, no-
   await ping(spokeNs, 'fd21:1::1');
   await ping(ns, '10.210.0.10');
   await ping(ns, 'fd21:1::10');
+  assert.match(conf, new RegExp(`PresharedKey = ${psk.replace(/[+/]/g, '.')}`));
+
+  // status: up goes back to the spoke at once, then no more often than the interval
+  const withStatus = new Agent(net, { host, stateDir, endpointAddress: outer, statusIntervalMs: 60_000 });
+  const st = await withStatus.pass();
+  assert.equal(st.neutronWrites, 1, `one read-modify-write of the spoke profile: ${st.actions}`);
+  const status = (await ports.get(net, spoke.id))['binding:profile']?.[STATUS_KEY] as Record<
+    string,
+    { up: boolean; rx_bytes: number; latest_handshake: number }
+  >;
+  assert.equal(status[hubId]?.up, true);
+  assert.ok(status[hubId]!.rx_bytes > 0);
+  await ping(spokeNs, '10.210.0.1');
+  assert.equal((await withStatus.pass()).neutronWrites, 0, 'bounded: not again within the interval');
+  const { Registry } = await import('prom-client');
+  const prom = await import('prom-client');
+  const reg = new Registry();
+  agentMetrics(prom, reg).record(st, 0.1);
+  const text = await reg.metrics();
+  assert.match(
+    text,
+    new RegExp(
+      `wireguard_peer_last_handshake_seconds\\{hub="${hubId}",spoke="${spoke.id}"[^}]*\\} ${status[hubId]!.latest_handshake}`,
+    ),
+  );
+  assert.match(text, new RegExp(`osnet_wg_peer_up\\{hub="${hubId}",spoke="${spoke.id}"[^}]*\\} 1`));
 
   // restart: a new agent on the same state keeps the key, the port and the tunnel, and writes nothing
   const restarted = await agent().pass();
@@ -167,7 +251,8 @@ test('an invalid spoke made by another tool is skipped with the reason written b
 });
 
 test('hub deleted: interface, namespace and key removed', async () => {
-  for (const p of await import('./neutron.ts').then((m) => m.spokesOf(net, hubId))) await ports.remove(net, p.id);
+  for (const p of await import('./neutron.ts').then((m) => m.spokesOf(net, hubId)))
+    await ports.remove(net, p.id);
   await ports.remove(net, hubId);
   const r = await agent().pass();
   assert.deepEqual(r.failures, []);

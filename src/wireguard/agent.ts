@@ -85,10 +85,19 @@ function counted(client: ServiceClient, c: { calls: number; writes: number }): S
     get(target, prop) {
       const v = Reflect.get(target, prop, target) as unknown;
       if (typeof v !== 'function') return v;
-      if (prop === 'get' || prop === 'post' || prop === 'put' || prop === 'patch' || prop === 'delete')
+      // the verbs and `request` (updates go through it); on the target neither calls back into the view
+      if (
+        prop === 'request' ||
+        prop === 'get' ||
+        prop === 'post' ||
+        prop === 'put' ||
+        prop === 'patch' ||
+        prop === 'delete'
+      )
         return (...args: unknown[]) => {
           c.calls++;
-          if (prop !== 'get') c.writes++;
+          const method = prop === 'request' ? String(args[0]).toLowerCase() : prop;
+          if (method !== 'get' && method !== 'head') c.writes++;
           return (v as (...a: unknown[]) => unknown).apply(target, args);
         };
       return (v as (...a: unknown[]) => unknown).bind(target);

@@ -70,6 +70,8 @@ export async function exportSpoke(
     `PrivateKey = ${o.privateKey ?? PRIVATE_KEY_PLACEHOLDER}`,
     `Address = ${spoke.fixed_ips.map((f) => `${f.ip_address}/${cidr.get(f.subnet_id)?.split('/')[1] ?? (f.ip_address.includes(':') ? 128 : 32)}`).join(', ')}`,
   ];
+  // a device that declares an endpoint must listen where the hubs will send
+  if (sp.value.endpoint) lines.push(`ListenPort = ${sp.value.endpoint.port}`);
   for (const id of sp.value.peers) {
     const hub = hubs.find((h) => h.id === id);
     lines.push('', `# hub ${id}`);

@@ -57,6 +57,29 @@ async function keyFile(file: string | undefined): Promise<string | undefined> {
 export function registerWireguard(program: Command): void {
   const wg = program.command('wg').description('remote devices on Neutron over WireGuard (hubs and spokes)');
 
+  const mesh = wg.command('mesh').description('networks set aside for the mesh');
+  mesh
+    .command('create <name>')
+    .description('a network with one subnet per IP version, tagged wg-mesh (no gateway, no DHCP)')
+    .requiredOption('--cidr <prefix>', 'subnet prefix (repeat for IPv4 and IPv6)', collectList)
+    .option('--project <id>', 'create in this project (admin)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, o: { cidr: string[]; project?: string; json?: boolean }) => {
+      const { createMesh } = await import('./neutron.ts');
+      const m = await withNet(program, (net) => createMesh(net, name, o.cidr, o.project));
+      console.log(
+        o.json ? JSON.stringify(m, null, 2) : `network ${m.networkId}\nsubnets ${m.subnetIds.join(' ')}`,
+      );
+    });
+
+  mesh
+    .command('delete <network>')
+    .description('delete a mesh network (its hubs and spokes first)')
+    .action(async (id: string) => {
+      const { deleteMesh } = await import('./neutron.ts');
+      await withNet(program, (net) => deleteMesh(net, id));
+    });
+
   const hub = wg.command('hub').description('hub ports (a WireGuard interface on a network host)');
   hub
     .command('create')
@@ -166,6 +189,32 @@ export function registerWireguard(program: Command): void {
     .action(async (id: string, o: { force?: boolean }) => {
       const { deleteTunnel } = await import('./neutron.ts');
       await withNet(program, (net) => deleteTunnel(net, id, o.force));
+    });
+
+  wg.command('status [hub]')
+    .description("each spoke's tunnel as its hub's agent last reported it (up/down, latest handshake, bytes)")
+    .option('--json', 'print JSON')
+    .action(async (hubId: string | undefined, o: { json?: boolean }) => {
+      const { listTunnels, spokesOf } = await import('./neutron.ts');
+      const { STATUS_KEY } = await import('./model.ts');
+      const spokes = await withNet(program, async (net) =>
+        hubId ? spokesOf(net, hubId) : (await listTunnels(net)).spokes,
+      );
+      const now = Date.now() / 1000;
+      const rows = spokes.flatMap((s) =>
+        Object.entries(
+          (s['binding:profile']?.[STATUS_KEY] ?? {}) as Record<string, Record<string, number | boolean>>,
+        )
+          .filter(([h]) => !hubId || h === hubId)
+          .map(([h, st]) => ({ spoke: s.id, hub: h, ...st }) as Record<string, number | boolean | string>),
+      );
+      if (o.json) return console.log(JSON.stringify(rows, null, 2));
+      for (const r of rows) {
+        const hs = Number(r.latest_handshake ?? 0);
+        console.log(
+          `${r.spoke}  hub ${r.hub}  ${r.up ? 'up  ' : 'down'}  handshake ${hs ? `${Math.round(now - hs)} s ago` : 'never'}  rx ${r.rx_bytes ?? 0} tx ${r.tx_bytes ?? 0}`,
+        );
+      }
     });
 
   wg.command('export <spoke>')

@@ -12,7 +12,7 @@ import { OsnetError } from '../lib/errors.ts';
 import { NotFoundError } from '../openstack/client/errors.ts';
 import { collect } from '../openstack/client/pagination.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
-import { ports, subnets, tags } from '../openstack/networking/v2/index.ts';
+import { networks, ports, subnets, tags } from '../openstack/networking/v2/index.ts';
 import type { JsonValue, Port } from '../openstack/networking/v2/ports/results.ts';
 import type { Subnet } from '../openstack/networking/v2/subnets/results.ts';
 import {
@@ -20,6 +20,7 @@ import {
   checkPskRef,
   HUB_OWNER,
   PEER_TAG_PREFIX,
+  parseCidr,
   parseEndpoint,
   parseSpokeProfile,
   peerTag,
@@ -301,4 +302,65 @@ function ipBytes(ip: string): number[] | undefined {
     const n = Number.parseInt(g, 16);
     return [n >> 8, n & 0xff];
   });
+}
+
+export interface Mesh {
+  networkId: string;
+  subnetIds: string[];
+}
+
+/** A network with subnets set aside for the mesh (tagged wg-mesh; no gateway, no DHCP: WireGuard addresses itself). */
+export async function createMesh(
+  net: ServiceClient,
+  name: string,
+  cidrs: string[],
+  projectId?: string,
+): Promise<Mesh> {
+  if (cidrs.length === 0) throw invalid('cidr', 'a mesh needs at least one subnet (--cidr)');
+  const v = new Set<number>();
+  for (const [i, c] of cidrs.entries()) {
+    const n = parseCidr(c);
+    if (!n || n !== `${c.split('/')[0]!.toLowerCase()}/${c.split('/')[1]}`)
+      throw invalid(`cidr[${i}]`, `"${c}" is not an address prefix`);
+    const ver = isIP(n.split('/')[0]!);
+    if (v.has(ver)) throw invalid(`cidr[${i}]`, `a second IPv${ver} prefix: give one per IP version`);
+    v.add(ver);
+  }
+  const p = projectId ? { project_id: projectId } : {};
+  const network = await networks.create(net, { name, ...p });
+  try {
+    const ids: string[] = [];
+    for (const c of cidrs) {
+      const s = await subnets.create(net, {
+        network_id: network.id,
+        cidr: c,
+        ip_version: isIP(c.split('/')[0]!) === 6 ? 6 : 4,
+        gateway_ip: null,
+        enable_dhcp: false,
+        name: `${name}-${isIP(c.split('/')[0]!) === 6 ? 'v6' : 'v4'}`,
+        ...p,
+      });
+      await tags.add(net, 'subnets', s.id, MESH_TAG);
+      ids.push(s.id);
+    }
+    return { networkId: network.id, subnetIds: ids };
+  } catch (e) {
+    await networks.removeIfExists(net, network.id);
+    throw e;
+  }
+}
+
+/** Deletes a mesh network; refused when it is not one (no wg-mesh subnet) or hubs/spokes remain. */
+export async function deleteMesh(net: ServiceClient, networkId: string): Promise<void> {
+  const subs = await collect(subnets.list(net, { network_id: networkId }));
+  if (!subs.some((s) => s.tags.includes(MESH_TAG)))
+    throw invalid('network', `network ${networkId} has no ${MESH_TAG} subnet: not a mesh`);
+  const left = await collect(ports.list(net, { network_id: networkId, fields: ['id', 'device_owner'] }));
+  const tunnels = left.filter((p) => p.device_owner === HUB_OWNER || p.device_owner === SPOKE_OWNER);
+  if (tunnels.length > 0)
+    throw invalid(
+      'network',
+      `network ${networkId} still has ${tunnels.length} hub(s)/spoke(s): delete them first`,
+    );
+  await networks.remove(net, networkId);
 }

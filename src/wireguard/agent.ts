@@ -240,10 +240,12 @@ export class Agent {
     }
   }
 
-  private allocatePort(state: AgentState, hubId: string): number {
+  private async allocatePort(state: AgentState, hubId: string): Promise<number> {
     const used = new Set(
       Object.entries(state.hubs).flatMap(([id, h]) => (id === hubId ? [] : [h.listenPort])),
     );
+    // another agent, a wg-quick or any UDP service may hold a port of the range: ask the host
+    for (const p of await udpPortsInUse()) used.add(p);
     for (let p = PORT_MIN; p <= PORT_MAX; p++) if (!used.has(p)) return p;
     throw new OsnetError('OSNET_ERR_CONFIG', `no free listen port in ${PORT_MIN}-${PORT_MAX}`, {
       field: 'listen_port',
@@ -280,7 +282,7 @@ export class Agent {
     const hs: HubState = state.hubs[hub.id] ?? {
       ifname,
       netns,
-      listenPort: this.allocatePort(state, hub.id),
+      listenPort: await this.allocatePort(state, hub.id),
       endpoints: {},
     };
     let privateKey = await this.store.readKey(hub.id);
@@ -518,4 +520,17 @@ export async function detectEndpointAddress(exec = new Devices().exec): Promise<
       field: 'endpoint-address',
     },
   );
+}
+
+/** UDP ports bound in the root namespace (/proc/net/udp and udp6: local address column, port in hex). */
+export async function udpPortsInUse(): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (const f of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(f, 'utf8').catch(() => '');
+    for (const line of text.split('\n').slice(1)) {
+      const port = line.trim().split(/\s+/)[1]?.split(':')[1];
+      if (port) out.add(Number.parseInt(port, 16));
+    }
+  }
+  return out;
 }

@@ -21,8 +21,16 @@ import { Devices } from './device.ts';
 import { exportSpoke } from './export.ts';
 import { generateKeyPair, generatePresharedKey, publicKeyOf } from './keys.ts';
 import { agentMetrics } from './metrics.ts';
-import { ERROR_KEY, interfaceName, projectNamespace, SPOKE_OWNER, STATUS_KEY } from './model.ts';
-import { createHub, createSpoke, MESH_TAG } from './neutron.ts';
+import {
+  ERROR_KEY,
+  interfaceName,
+  otherInterfaceName,
+  projectNamespace,
+  ROTATION_KEY,
+  SPOKE_OWNER,
+  STATUS_KEY,
+} from './model.ts';
+import { createHub, createSpoke, MESH_TAG, rotateHub, spokesOf } from './neutron.ts';
 
 const run = promisify(execFile);
 const ex = new Exec({ timeoutMs: 30_000 });
@@ -234,6 +242,61 @@ test('hub + spoke: interface in the project namespace, profile written back, no-
   await ping(spokeNs, '10.210.0.1');
 });
 
+test('rotation: the old key keeps working during the overlap, a re-exported device moves to the new one, then the old is retired', async () => {
+  const ns = projectNamespace(projectId);
+  const dev = new Devices();
+  const [spoke] = await spokesOf(net, hubId);
+  const oldIf = interfaceName(hubId);
+  const newIf = otherInterfaceName(hubId, oldIf);
+  const oldPub = (await ports.get(net, hubId))['binding:profile']?.public_key;
+  const overlap = 15;
+  await rotateHub(net, hubId, overlap);
+  await assert.rejects(() => rotateHub(net, hubId, overlap), /already rotating/);
+  const started = await agent().pass();
+  assert.deepEqual(started.failures, []);
+  const hub = await ports.get(net, hubId);
+  const newPub = hub['binding:profile']?.public_key as string;
+  assert.notEqual(newPub, oldPub);
+  assert.deepEqual(await dev.locate(newIf, [ns]), { ns });
+  assert.deepEqual(await dev.locate(oldIf, [ns]), { ns });
+  assert.ok(existsSync(join(stateDir, 'keys', `${hubId}.key.old`)));
+  await ping(spokeNs, '10.210.0.1'); // the device still has the old key and endpoint
+
+  const file = join(stateDir, `${spokeIf}.conf`);
+  const conf = await exportSpoke(net, spoke!.id, { privateKey: device.privateKey });
+  assert.ok(conf.includes(`PublicKey = ${newPub}`));
+  assert.ok(conf.includes(`Endpoint = ${hub['binding:profile']?.endpoint}`));
+  await ex.run(['ip', 'netns', 'exec', spokeNs, 'wg-quick', 'down', file]);
+  await writeFile(file, conf, { mode: 0o600 });
+  await ex.run(['ip', 'netns', 'exec', spokeNs, 'wg-quick', 'up', file]);
+  for (
+    let i = 0;
+    ((await dev.get(newIf, ns)).peers.get(device.publicKey)?.lastHandshakeSec ?? 0) === 0;
+    i++
+  ) {
+    assert.ok(i < 100, 'the device handshakes with the new key');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await agent().pass(); // routes the moved spoke's replies through the new interface
+  await ping(spokeNs, '10.210.0.1');
+  await ping(spokeNs, 'fd21:1::1');
+  await ping(ns, '10.210.0.10');
+
+  const requested = (hub['binding:profile']?.[ROTATION_KEY] as { requested_at: number }).requested_at;
+  const wait = (requested + overlap) * 1000 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 1000));
+  const done = await agent().pass();
+  assert.deepEqual(done.failures, []);
+  assert.equal(await dev.locate(oldIf, [ns]), undefined, 'old interface retired');
+  assert.equal(existsSync(join(stateDir, 'keys', `${hubId}.key.old`)), false);
+  const rot = (await ports.get(net, hubId))['binding:profile']?.[ROTATION_KEY] as { done_at?: number };
+  assert.ok(rot.done_at !== undefined);
+  await ping(spokeNs, '10.210.0.1');
+  await ping(ns, 'fd21:1::10');
+  const noop = await agent().pass();
+  assert.equal(noop.kernelWrites + noop.neutronWrites, 0, noop.actions.join('\n'));
+});
+
 test('an invalid spoke made by another tool is skipped with the reason written back', async () => {
   const bad = await ports.create(net, {
     network_id: (await ports.get(net, hubId)).network_id,
@@ -255,8 +318,7 @@ test('an invalid spoke made by another tool is skipped with the reason written b
 });
 
 test('hub deleted: interface, namespace and key removed', async () => {
-  for (const p of await import('./neutron.ts').then((m) => m.spokesOf(net, hubId)))
-    await ports.remove(net, p.id);
+  for (const p of await spokesOf(net, hubId)) await ports.remove(net, p.id);
   await ports.remove(net, hubId);
   const r = await agent().pass();
   assert.deepEqual(r.failures, []);

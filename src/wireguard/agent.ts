@@ -9,8 +9,9 @@
  *   const agent = new Agent(net, { host: 'net-1', stateDir: '/var/lib/osnet-wg', endpointAddress: '203.0.113.4' });
  *   const r = await agent.pass(); // r.actions, r.neutronWrites, r.kernelWrites
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { isIP } from 'node:net';
+import { writeAtomic } from '../host/files.ts';
 import { ipArgv, listNetns } from '../host/netns.ts';
 import { OsnetError } from '../lib/errors.ts';
 import { PreconditionFailedError } from '../openstack/client/errors.ts';
@@ -26,11 +27,14 @@ import {
   HUB_OWNER,
   hostPrefix,
   interfaceName,
+  otherInterfaceName,
   PORT_MAX,
   PORT_MIN,
+  parseRotation,
   parseSpokeProfile,
   peerTag,
   projectNamespace,
+  ROTATION_KEY,
   SPOKE_OWNER,
   type SpokeProfile,
   STATUS_KEY,
@@ -198,8 +202,10 @@ export class Agent {
       if (live.has(id)) continue;
       act(`hub ${id} is gone: delete ${hs.ifname} in ${hs.netns}`);
       if (dry) continue;
-      const where = await this.devices.locate(hs.ifname, [hs.netns]);
-      if (where) await this.devices.remove(hs.ifname, where.ns);
+      for (const name of [hs.ifname, ...(hs.rotation ? [hs.rotation.oldIfname] : [])]) {
+        const where = await this.devices.locate(name, [hs.netns]);
+        if (where) await this.devices.remove(name, where.ns);
+      }
       await this.store.removeKey(id);
       delete state.hubs[id];
       if (!Object.values(state.hubs).some((h) => h.netns === hs.netns))
@@ -338,17 +344,146 @@ export class Agent {
       });
     }
 
+    // rotation (osnet wg rotate): a new key on a second interface; the old one serves until the overlap ends
+    const req = parseRotation(hubProfile[ROTATION_KEY]);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const oldKeyFile = `${this.store.keyFile(hub.id)}.old`;
+    let rotationOut: Record<string, JsonValue> | undefined = req?.raw;
+    if (req && req.done_at === undefined && privateKey && hs.rotation?.requestedAt !== req.requested_at) {
+      act(`hub ${hub.id}: rotate its key (overlap ${req.overlap_seconds} s)`);
+      if (!dry) {
+        await writeAtomic(oldKeyFile, `${privateKey}\n`, 0o600);
+        hs.rotation = {
+          requestedAt: req.requested_at,
+          until: req.requested_at + req.overlap_seconds,
+          oldIfname: hs.ifname,
+          oldPort: hs.listenPort,
+        };
+        hs.ifname = otherInterfaceName(hub.id, hs.ifname);
+        hs.listenPort = await this.allocatePort(state, hub.id);
+        privateKey = await this.store.newKey(hub.id);
+      }
+    }
+    const rot = hs.rotation;
+    let retired = false;
+    const overlapping = rot !== undefined && nowSec < rot.until;
+    if (rot && !overlapping) {
+      act(`hub ${hub.id}: rotation overlap over: retire ${rot.oldIfname} and the old key`);
+      if (!dry) {
+        const w = await this.devices.locate(rot.oldIfname, [netns]);
+        if (w) await this.devices.remove(rot.oldIfname, w.ns);
+        await rm(oldKeyFile, { force: true });
+        hs.rotation = undefined;
+        retired = true;
+        rotationOut = { ...(req?.raw ?? {}), done_at: nowSec };
+      }
+    } else if (rot && req && req.raw.until !== rot.until) rotationOut = { ...req.raw, until: rot.until };
+
+    // the interface, in its namespace (during an overlap: host addresses only, the old one keeps the prefixes)
+    const dev = await this.syncInterface(
+      hub.id,
+      hs.ifname,
+      netns,
+      privateKey,
+      this.store.keyFile(hub.id),
+      hs.listenPort,
+      want,
+      hs.endpoints,
+      overlapping ? addresses.map((a) => hostPrefix(a.split('/')[0]!)) : addresses,
+      act,
+    );
+    if (overlapping && rot) {
+      const oldKey = (await readFile(oldKeyFile, 'utf8').catch(() => '')).trim() || undefined;
+      const old = await this.syncInterface(
+        hub.id,
+        rot.oldIfname,
+        netns,
+        oldKey,
+        oldKeyFile,
+        rot.oldPort,
+        want,
+        hs.endpoints,
+        addresses,
+        act,
+      );
+      // spokes already on the new key: their replies must leave by the new interface
+      const moved = [...want].filter(([pub]) => (dev.peers.get(pub)?.lastHandshakeSec ?? 0) > 0);
+      const spokeIps = moved.flatMap(([, w]) =>
+        w.allowedIps.filter((a) => /\/(32|128)$/.test(a)).map((a) => a.split('/')[0]!),
+      );
+      await this.syncHostRoutes(hub.id, hs.ifname, netns, spokeIps, act);
+      for (const [pub, p] of old.peers) {
+        const d = dev.peers.get(pub);
+        if (d && p.lastHandshakeSec > d.lastHandshakeSec)
+          dev.peers.set(pub, { ...p, allowedIps: d.allowedIps });
+      }
+    } else if (retired) await this.syncHostRoutes(hub.id, hs.ifname, netns, [], act);
+    if (!dry)
+      hs.endpoints = Object.fromEntries([...want].flatMap(([k, w]) => (w.endpoint ? [[k, w.endpoint]] : [])));
+
+    // the public key and endpoint go back to Neutron
+    if (privateKey) {
+      const endpoint = formatEndpoint({ host: this.opts.endpointAddress, port: hs.listenPort });
+      const pub = publicKeyOf(privateKey);
+      const rotationChanged = JSON.stringify(rotationOut) !== JSON.stringify(req?.raw);
+      if (
+        hubProfile.public_key !== pub ||
+        hubProfile.endpoint !== endpoint ||
+        hubProfile[ERROR_KEY] !== undefined ||
+        rotationChanged
+      ) {
+        act(`hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}`);
+        if (!dry)
+          await this.mergeProfile(hub, {
+            public_key: pub,
+            endpoint,
+            [ERROR_KEY]: undefined,
+            ...(rotationChanged ? { [ROTATION_KEY]: rotationOut } : {}),
+          });
+      }
+    }
+
+    const now = Date.now() / 1000;
+    for (const [pub, w] of want) {
+      const p = dev.peers.get(pub);
+      const hsAge = p && p.lastHandshakeSec > 0 ? now - p.lastHandshakeSec : Number.POSITIVE_INFINITY;
+      r.peers.push({
+        hub: hub.id,
+        spoke: w.spoke,
+        publicKey: pub,
+        lastHandshakeSec: p?.lastHandshakeSec ?? 0,
+        rxBytes: p?.rxBytes ?? 0,
+        txBytes: p?.txBytes ?? 0,
+        up: hsAge < (this.opts.upAfterSec ?? 180),
+      });
+    }
+  }
+
+  /** Makes one interface hold `privateKey`, `listenPort`, the peers `want` and `addresses`; returns what it held. */
+  private async syncInterface(
+    hubId: string,
+    ifname: string,
+    netns: string,
+    privateKey: string | undefined,
+    keyFile: string,
+    listenPort: number,
+    want: Map<string, WantPeer>,
+    endpoints: Record<string, string>,
+    addresses: string[],
+    act: (s: string) => void,
+  ): Promise<UapiDevice> {
+    const dry = this.opts.dryRun === true;
     // the interface, in its namespace
     const where = await this.devices.locate(ifname, [netns]);
     let dev: UapiDevice = { peers: new Map() };
     if (!where) {
-      act(`hub ${hub.id}: create ${ifname} (root namespace) and move it into ${netns}`);
+      act(`hub ${hubId}: create ${ifname} (root namespace) and move it into ${netns}`);
       if (!dry) {
         if (await this.devices.ensureNetns(netns)) act(`namespace ${netns} created`);
         await this.devices.create(ifname, netns);
       }
     } else if (where.ns !== netns) {
-      act(`hub ${hub.id}: move ${ifname} into ${netns}`);
+      act(`hub ${hubId}: move ${ifname} into ${netns}`);
       if (!dry) {
         await this.devices.ensureNetns(netns);
         await this.devices.moveTo(ifname, where.ns, netns);
@@ -359,12 +494,12 @@ export class Agent {
     const change: DeviceChange = { peers: [] };
     if (privateKey && dev.privateKey !== privateKey) {
       change.privateKey = privateKey;
-      change.privateKeyFile = this.store.keyFile(hub.id);
+      change.privateKeyFile = keyFile;
     }
-    if (dev.listenPort !== hs.listenPort) change.listenPort = hs.listenPort;
+    if (dev.listenPort !== listenPort) change.listenPort = listenPort;
     for (const [pub, w] of want) {
       const have = dev.peers.get(pub);
-      const declared = w.endpoint !== undefined && hs.endpoints[pub] !== w.endpoint ? w.endpoint : undefined;
+      const declared = w.endpoint !== undefined && endpoints[pub] !== w.endpoint ? w.endpoint : undefined;
       if (!have) {
         change.peers.push({
           publicKey: pub,
@@ -391,7 +526,7 @@ export class Agent {
       const added = change.peers.filter((p) => !p.remove && !p.updateOnly).length;
       const removed = change.peers.filter((p) => p.remove).length;
       act(
-        `hub ${hub.id}: ${ifname}: ${[
+        `hub ${hubId}: ${ifname}: ${[
           change.privateKey ? 'private key' : '',
           change.listenPort ? `listen port ${change.listenPort}` : '',
           added ? `${added} peer(s) added` : '',
@@ -404,44 +539,43 @@ export class Agent {
       if (!dry) await this.devices.set(ifname, netns, change);
     }
     if (!dry) {
-      hs.endpoints = Object.fromEntries([...want].flatMap(([k, w]) => (w.endpoint ? [[k, w.endpoint]] : [])));
       const plan = await this.devices.addressPlan(ifname, netns, addresses);
       if (plan.add.length || plan.del.length || plan.up) {
         act(
-          `hub ${hub.id}: ${ifname}: addresses +[${plan.add.join(' ')}] -[${plan.del.join(' ')}]${plan.up ? ', up' : ''}`,
+          `hub ${hubId}: ${ifname}: addresses +[${plan.add.join(' ')}] -[${plan.del.join(' ')}]${plan.up ? ', up' : ''}`,
         );
         await this.devices.applyAddresses(ifname, netns, plan);
       }
-    } else if (!where) act(`hub ${hub.id}: ${ifname}: addresses ${addresses.join(' ')}, up`);
+    } else if (!where) act(`hub ${hubId}: ${ifname}: addresses ${addresses.join(' ')}, up`);
 
-    // the public key and endpoint go back to Neutron
-    if (privateKey) {
-      const endpoint = formatEndpoint({ host: this.opts.endpointAddress, port: hs.listenPort });
-      const pub = publicKeyOf(privateKey);
-      if (
-        hubProfile.public_key !== pub ||
-        hubProfile.endpoint !== endpoint ||
-        hubProfile[ERROR_KEY] !== undefined
-      ) {
-        act(`hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}`);
-        if (!dry) await this.mergeProfile(hub, { public_key: pub, endpoint, [ERROR_KEY]: undefined });
-      }
-    }
+    return dev;
+  }
 
-    const now = Date.now() / 1000;
-    for (const [pub, w] of want) {
-      const p = dev.peers.get(pub);
-      const hsAge = p && p.lastHandshakeSec > 0 ? now - p.lastHandshakeSec : Number.POSITIVE_INFINITY;
-      r.peers.push({
-        hub: hub.id,
-        spoke: w.spoke,
-        publicKey: pub,
-        lastHandshakeSec: p?.lastHandshakeSec ?? 0,
-        rxBytes: p?.rxBytes ?? 0,
-        txBytes: p?.txBytes ?? 0,
-        up: hsAge < (this.opts.upAfterSec ?? 180),
-      });
+  /** Host routes via `ifname` for exactly `ips` (main table, no prefix routes touched). */
+  private async syncHostRoutes(
+    hubId: string,
+    ifname: string,
+    netns: string,
+    ips: string[],
+    act: (s: string) => void,
+  ): Promise<void> {
+    const have: string[] = [];
+    for (const fam of ['-4', '-6']) {
+      const { stdout } = await this.devices.exec.read(
+        ipArgv(['-j', fam, 'route', 'show', 'dev', ifname], netns),
+      );
+      for (const r of JSON.parse(stdout || '[]') as { dst: string }[])
+        if (!r.dst.includes('/') && r.dst !== 'default') have.push(r.dst);
     }
+    const add = ips.filter((i) => !have.includes(i));
+    const del = have.filter((h) => !ips.includes(h));
+    if (add.length === 0 && del.length === 0) return;
+    act(`hub ${hubId}: ${ifname}: host routes +[${add.join(' ')}] -[${del.join(' ')}]`);
+    if (this.opts.dryRun) return;
+    for (const i of add)
+      await this.devices.exec.run(ipArgv(['route', 'replace', hostPrefix(i), 'dev', ifname], netns));
+    for (const i of del)
+      await this.devices.exec.run(ipArgv(['route', 'del', hostPrefix(i), 'dev', ifname], netns));
   }
 
   /** Status back to each spoke's profile: on an up/down change, else at most once per interval. */

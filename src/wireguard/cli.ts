@@ -217,6 +217,18 @@ export function registerWireguard(program: Command): void {
       }
     });
 
+  wg.command('rotate <hub>')
+    .description('a new hub key; spokes on the old one keep working for the overlap, then it is retired')
+    .option('--overlap <seconds>', 'how long the old key keeps working', '86400')
+    .action(async (id: string, o: { overlap: string }) => {
+      const { rotateHub } = await import('./neutron.ts');
+      const n = /^[0-9]+$/.test(o.overlap) ? Number(o.overlap) : Number.NaN;
+      await withNet(program, (net) => rotateHub(net, id, n));
+      console.log(
+        `hub ${id}: rotation requested; its agent starts it on its next pass. Re-export the spokes' configs.`,
+      );
+    });
+
   wg.command('export <spoke>')
     .description('a wg-quick config for the device, and its QR code')
     .option(

@@ -36,6 +36,35 @@ export function interfaceName(hubPortId: string): string {
   return `wg-${hubPortId.replace(/-/g, '').slice(0, 12)}`;
 }
 
+/** The hub's other interface name (`wr-` ↔ `wg-`): a rotation runs the new key beside the old one. */
+export function otherInterfaceName(hubPortId: string, current: string): string {
+  const base = interfaceName(hubPortId);
+  return current === base ? `wr-${base.slice(3)}` : base;
+}
+
+export interface RotationRequest {
+  requested_at: number;
+  overlap_seconds: number;
+  until?: number;
+  done_at?: number;
+  raw: Record<string, JsonLike>;
+}
+type JsonLike = string | number | boolean | null | JsonLike[] | { [k: string]: JsonLike };
+
+/** The hub's rotation request (`osnet wg rotate`), or undefined when none or malformed. */
+export function parseRotation(v: unknown): RotationRequest | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const r = v as Record<string, JsonLike>;
+  if (!Number.isInteger(r.requested_at) || !Number.isInteger(r.overlap_seconds)) return undefined;
+  return {
+    requested_at: r.requested_at as number,
+    overlap_seconds: r.overlap_seconds as number,
+    ...(Number.isInteger(r.until) ? { until: r.until as number } : {}),
+    ...(Number.isInteger(r.done_at) ? { done_at: r.done_at as number } : {}),
+    raw: r,
+  };
+}
+
 /** The per-project namespace hubs live in. */
 export function projectNamespace(projectId: string): string {
   return `tun-${projectId}`;

@@ -9,7 +9,7 @@
  */
 import { isIP } from 'node:net';
 import { OsnetError } from '../lib/errors.ts';
-import { NotFoundError } from '../openstack/client/errors.ts';
+import { NotFoundError, PreconditionFailedError } from '../openstack/client/errors.ts';
 import { collect } from '../openstack/client/pagination.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { networks, ports, subnets, tags } from '../openstack/networking/v2/index.ts';
@@ -22,8 +22,10 @@ import {
   PEER_TAG_PREFIX,
   parseCidr,
   parseEndpoint,
+  parseRotation,
   parseSpokeProfile,
   peerTag,
+  ROTATION_KEY,
   SPOKE_OWNER,
 } from './model.ts';
 
@@ -363,4 +365,32 @@ export async function deleteMesh(net: ServiceClient, networkId: string): Promise
       `network ${networkId} still has ${tunnels.length} hub(s)/spoke(s): delete them first`,
     );
   await networks.remove(net, networkId);
+}
+
+/**
+ * Asks the hub's agent for a new key (profile `osnet_wg_rotation`): it runs the new key on a second interface
+ * and port beside the old one until `overlapSeconds` have passed, then retires the old one. Refused while a
+ * rotation is under way.
+ */
+export async function rotateHub(net: ServiceClient, hubId: string, overlapSeconds: number): Promise<Port> {
+  if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > 90 * 86400)
+    throw invalid('overlap', 'must be a whole number of seconds within 0-7776000 (90 days)');
+  for (let attempt = 0; ; attempt++) {
+    const hub = await getTunnelPort(net, hubId, 'hub');
+    const profile = { ...(hub['binding:profile'] ?? {}) };
+    const cur = parseRotation(profile[ROTATION_KEY]);
+    if (cur && cur.done_at === undefined)
+      throw invalid(
+        `binding:profile.${ROTATION_KEY}`,
+        `hub ${hubId} is already rotating (requested at ${new Date(cur.requested_at * 1000).toISOString()})`,
+      );
+    if (typeof profile.public_key !== 'string')
+      throw invalid('binding:profile.public_key', `hub ${hubId} has no key yet: its agent has not set it up`);
+    profile[ROTATION_KEY] = { requested_at: Math.floor(Date.now() / 1000), overlap_seconds: overlapSeconds };
+    try {
+      return await ports.update(net, hubId, { 'binding:profile': profile }, { ifMatch: hub.revision_number });
+    } catch (e) {
+      if (!(e instanceof PreconditionFailedError) || attempt > 2) throw e;
+    }
+  }
 }

@@ -20,7 +20,7 @@ export interface HubState {
   /** Declared spoke endpoints as last applied, by public key (a roamed peer is not pulled back). */
   endpoints: Record<string, string>;
   /** Set while a rotation is in its overlap window. */
-  rotation?: { oldPrivateKey: string; until: number; oldIfname: string };
+  rotation?: { requestedAt: number; until: number; oldIfname: string; oldPort: number };
 }
 
 export interface AgentState {

@@ -58,7 +58,11 @@ try {
           device_owner: SPOKE_OWNER,
           port_security_enabled: false,
           fixed_ips: [{ subnet_id: v4.id }],
-          'binding:profile': { public_key: generateKeyPair().publicKey, peers: [hub.id], persistent_keepalive: 25 },
+          'binding:profile': {
+            public_key: generateKeyPair().publicKey,
+            peers: [hub.id],
+            persistent_keepalive: 25,
+          },
         }));
         made.push(...(await ports.createMany(net, bodies)).map((p) => p.id));
       }

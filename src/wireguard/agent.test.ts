@@ -282,7 +282,7 @@ test('rotation: the old key keeps working during the overlap, a re-exported devi
   await ping(spokeNs, 'fd21:1::1');
   await ping(ns, '10.210.0.10');
 
-  const requested = (hub['binding:profile']?.[ROTATION_KEY] as { requested_at: number }).requested_at;
+  const requested = (hub['binding:profile']![ROTATION_KEY] as { requested_at: number }).requested_at;
   const wait = (requested + overlap) * 1000 - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait + 1000));
   const done = await agent().pass();

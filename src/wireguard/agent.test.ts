@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { Exec } from '../host/exec.ts';
 import { addNetns, delNetns, listNetns } from '../host/netns.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
-import { networks, ports, subnets, tags } from '../openstack/networking/v2/index.ts';
+import { networks, ports, routers, subnets, tags } from '../openstack/networking/v2/index.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
 import { LAB_CLOUDS, REPO_ROOT, testName } from '../testing/openstack/lab.ts';
 import { Agent, type PassResult } from './agent.ts';
@@ -77,7 +77,8 @@ after(async () => {
   // the device's userspace WireGuard goes with its interface
   await ex.run(['ip', '-n', spokeNs, 'link', 'del', spokeIf]).catch(() => undefined);
   const ns = projectNamespace(projectId);
-  await ex.run(['ip', '-n', ns, 'link', 'del', interfaceName(hubId)]).catch(() => undefined);
+  for (const name of [interfaceName(hubId), otherInterfaceName(hubId, interfaceName(hubId))])
+    await ex.run(['ip', '-n', ns, 'link', 'del', name]).catch(() => undefined);
   await delNetns(ns);
   await lab.close();
 });
@@ -317,12 +318,51 @@ test('an invalid spoke made by another tool is skipped with the reason written b
   await ports.remove(net, bad.id);
 });
 
-test('hub deleted: interface, namespace and key removed', async () => {
-  for (const p of await spokesOf(net, hubId)) await ports.remove(net, p.id);
-  await ports.remove(net, hubId);
-  const r = await agent().pass();
-  assert.deepEqual(r.failures, []);
-  assert.equal(await new Devices().locate(interfaceName(hubId), [projectNamespace(projectId)]), undefined);
-  assert.equal((await listNetns()).includes(projectNamespace(projectId)), false);
-  assert.equal(existsSync(join(stateDir, 'keys', `${hubId}.key`)), false);
+test('router: a hub added to a router follows it into the router namespace (or stays, saying why, where there is none); removed from it, interface and key go', async () => {
+  const ns = projectNamespace(projectId);
+  const dev = new Devices();
+  const keyFile = join(stateDir, 'keys', `${hubId}.key`);
+  const ifname = (
+    JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8')) as {
+      hubs: Record<string, { ifname: string }>;
+    }
+  ).hubs[hubId]!.ifname;
+  const router = await routers.create(net, { name: testName('wgr') });
+  lab.cleanup.defer(() => routers.removeIfExists(net, router.id));
+  await routers.addInterface(net, router.id, { port_id: hubId });
+  assert.equal((await ports.get(net, hubId)).device_owner, 'network:router_interface');
+
+  // ML2/OVN keeps no router namespace on the host: the hub stays where it is, with the reason, key kept
+  const stay = await agent().pass();
+  assert.deepEqual(stay.failures, []);
+  assert.deepEqual(await dev.locate(ifname, [ns]), { ns });
+  assert.match(
+    String((await ports.get(net, hubId))['binding:profile']?.[ERROR_KEY]),
+    /no namespace qrouter-/,
+  );
+  assert.ok(existsSync(keyFile));
+  await ping(spokeNs, '10.210.0.1');
+
+  // where the L3 agent keeps one (made here as it would), the interface moves into it and the tunnel works
+  const rns = `qrouter-${router.id}`;
+  await addNetns(rns);
+  lab.cleanup.defer(() => delNetns(rns));
+  const moved = await agent().pass();
+  assert.deepEqual(moved.failures, []);
+  assert.deepEqual(await dev.locate(ifname, [rns]), { ns: rns });
+  assert.equal((await ports.get(net, hubId))['binding:profile']?.[ERROR_KEY], undefined);
+  await ping(spokeNs, '10.210.0.1');
+  await ping(rns, 'fd21:1::10');
+  const noop = await agent().pass();
+  assert.equal(noop.kernelWrites + noop.neutronWrites, 0, noop.actions.join('\n'));
+
+  // removed from the router, Neutron deletes the port: the agent removes interface and key, and leaves
+  // the router's namespace (not ours) alone; the project namespace, now empty, goes
+  await routers.removeInterface(net, router.id, { port_id: hubId });
+  const gone = await agent().pass();
+  assert.deepEqual(gone.failures, []);
+  assert.equal(await dev.locate(ifname, [rns, ns]), undefined);
+  assert.equal(existsSync(keyFile), false);
+  assert.ok((await listNetns()).includes(rns));
+  assert.equal((await listNetns()).includes(ns), false);
 });

@@ -159,9 +159,27 @@ export class Agent {
       this.log(`${dry ? 'would: ' : ''}${s}`);
     };
 
+    const state = await this.store.load();
+    const before = JSON.stringify(state);
     const hubs = await collect(
       ports.list(this.net, { device_owner: HUB_OWNER, 'binding:host_id': this.opts.host }),
     );
+    // A hub added to a router becomes a router_interface port of that router (its id, host and profile
+    // kept): it is not gone, and its interface follows it into the router's namespace. Only looked up when
+    // a hub we run is missing from the list, so a pass without one makes no extra call.
+    const routed = new Map<string, string>();
+    const listed = new Set(hubs.map((h) => h.id));
+    const absent = Object.keys(state.hubs).filter((id) => !listed.has(id));
+    if (absent.length > 0)
+      for (const p of await collect(ports.list(this.net, { ids: absent }))) {
+        if (
+          p.device_owner.startsWith('network:router_interface') &&
+          p['binding:host_id'] === this.opts.host
+        ) {
+          hubs.push(p);
+          routed.set(p.id, p.device_id);
+        }
+      }
     r.hubs = hubs.length;
     const spokes = new Map<string, Port>();
     for (let i = 0; i < hubs.length; i += SPOKE_TAG_CHUNK) {
@@ -177,8 +195,6 @@ export class Agent {
       for (const s of await collect(subnets.list(this.net, { ids: missing, fields: ['id', 'cidr'] })))
         this.cidrs.set(s.id, s.cidr);
 
-    const state = await this.store.load();
-    const before = JSON.stringify(state);
     const spokeErrors = new Map<string, string>();
     const parsed = new Map<string, SpokeProfile>();
     for (const s of spokes.values()) {
@@ -189,7 +205,7 @@ export class Agent {
 
     for (const hub of hubs) {
       try {
-        await this.reconcileHub(hub, spokes, parsed, spokeErrors, state, act, r);
+        await this.reconcileHub(hub, spokes, parsed, spokeErrors, state, act, r, routed.get(hub.id));
       } catch (e) {
         const msg = (e as Error).message;
         r.failures.push({ hub: hub.id, error: msg });
@@ -208,8 +224,9 @@ export class Agent {
       }
       await this.store.removeKey(id);
       delete state.hubs[id];
-      if (!Object.values(state.hubs).some((h) => h.netns === hs.netns))
-        await this.dropNetnsIfEmpty(hs.netns, act);
+      for (const ns of new Set([hs.netns, hs.projectNetns ?? hs.netns]))
+        if (!Object.values(state.hubs).some((h) => h.netns === ns || h.projectNetns === ns))
+          await this.dropNetnsIfEmpty(ns, act);
     }
 
     for (const [id, reason] of spokeErrors) {
@@ -237,7 +254,8 @@ export class Agent {
   }
 
   private async dropNetnsIfEmpty(ns: string, act: (s: string) => void): Promise<void> {
-    if (!(await listNetns()).includes(ns)) return;
+    // only the project namespaces are ours; a router's belongs to the L3 agent
+    if (!ns.startsWith('tun-') || !(await listNetns()).includes(ns)) return;
     const { stdout } = await this.devices.exec.read(ipArgv(['-j', 'link', 'show'], ns));
     const links = JSON.parse(stdout || '[]') as { ifname: string }[];
     if (links.every((l) => l.ifname === 'lo')) {
@@ -266,6 +284,7 @@ export class Agent {
     state: AgentState,
     act: (s: string) => void,
     r: PassResult,
+    routerId?: string,
   ): Promise<void> {
     const dry = this.opts.dryRun === true;
     const hubProfile = hub['binding:profile'] ?? {};
@@ -284,13 +303,26 @@ export class Agent {
       return;
     }
     const ifname = interfaceName(hub.id);
-    const netns = projectNamespace(hub.project_id);
+    let netns = projectNamespace(hub.project_id);
+    let routerProblem: string | undefined;
+    if (routerId) {
+      // the namespace the L3 agent keeps for the router; ML2/OVN routes inside OVN and has none
+      const rns = `qrouter-${routerId}`;
+      if ((await listNetns()).includes(rns)) netns = rns;
+      else
+        routerProblem = `router ${routerId}: no namespace ${rns} on ${this.opts.host} (ML2/OVN has none): the hub stays in ${netns}`;
+    }
     const hs: HubState = state.hubs[hub.id] ?? {
       ifname,
       netns,
       listenPort: await this.allocatePort(state, hub.id),
       endpoints: {},
     };
+    const previousNs = hs.netns;
+    if (!dry) {
+      hs.netns = netns;
+      hs.projectNetns = projectNamespace(hub.project_id);
+    }
     let privateKey = await this.store.readKey(hub.id);
     if (!privateKey) {
       act(`hub ${hub.id}: generate its private key`);
@@ -391,6 +423,7 @@ export class Agent {
       hs.endpoints,
       overlapping ? addresses.map((a) => hostPrefix(a.split('/')[0]!)) : addresses,
       act,
+      previousNs,
     );
     if (overlapping && rot) {
       const oldKey = (await readFile(oldKeyFile, 'utf8').catch(() => '')).trim() || undefined;
@@ -405,6 +438,7 @@ export class Agent {
         hs.endpoints,
         addresses,
         act,
+        previousNs,
       );
       // spokes already on the new key: their replies must leave by the new interface
       const moved = [...want].filter(([pub]) => (dev.peers.get(pub)?.lastHandshakeSec ?? 0) > 0);
@@ -429,15 +463,17 @@ export class Agent {
       if (
         hubProfile.public_key !== pub ||
         hubProfile.endpoint !== endpoint ||
-        hubProfile[ERROR_KEY] !== undefined ||
+        hubProfile[ERROR_KEY] !== routerProblem ||
         rotationChanged
       ) {
-        act(`hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}`);
+        act(
+          `hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}${routerProblem ? `; ${routerProblem}` : ''}`,
+        );
         if (!dry)
           await this.mergeProfile(hub, {
             public_key: pub,
             endpoint,
-            [ERROR_KEY]: undefined,
+            [ERROR_KEY]: routerProblem,
             ...(rotationChanged ? { [ROTATION_KEY]: rotationOut } : {}),
           });
       }
@@ -471,10 +507,13 @@ export class Agent {
     endpoints: Record<string, string>,
     addresses: string[],
     act: (s: string) => void,
+    previousNs?: string,
   ): Promise<UapiDevice> {
     const dry = this.opts.dryRun === true;
     // the interface, in its namespace
-    const where = await this.devices.locate(ifname, [netns]);
+    const where = await this.devices.locate(ifname, [
+      ...new Set([netns, ...(previousNs ? [previousNs] : [])]),
+    ]);
     let dev: UapiDevice = { peers: new Map() };
     if (!where) {
       act(`hub ${hubId}: create ${ifname} (root namespace) and move it into ${netns}`);

@@ -15,7 +15,10 @@ import { generateKeyPair, isKey } from './keys.ts';
 
 export interface HubState {
   ifname: string;
+  /** Where the interface is now: the project's namespace, or a router's while the hub is on one. */
   netns: string;
+  /** The project's namespace (tun-<project>), also while the hub is on a router. */
+  projectNetns?: string;
   listenPort: number;
   /** Declared spoke endpoints as last applied, by public key (a roamed peer is not pulled back). */
   endpoints: Record<string, string>;

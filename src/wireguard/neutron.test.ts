@@ -12,7 +12,15 @@ import { LAB_CLOUDS, REPO_ROOT, testName } from '../testing/openstack/lab.ts';
 import { exportSpoke, PRIVATE_KEY_PLACEHOLDER } from './export.ts';
 import { generateKeyPair } from './keys.ts';
 import { HUB_OWNER, peerTag, SPOKE_OWNER } from './model.ts';
-import { createHub, createSpoke, deleteTunnel, MESH_TAG } from './neutron.ts';
+import {
+  createHub,
+  createMesh,
+  createSpoke,
+  deleteMesh,
+  deleteTunnel,
+  MESH_TAG,
+  rotateHub,
+} from './neutron.ts';
 
 const run = promisify(execFile);
 const lab = labFixture(['lab-admin'], 'network');
@@ -168,4 +176,36 @@ test('CLI: osnet wg spoke create refuses a bad key with exit 65 naming the field
     },
   );
   assert.ok((JSON.parse(list.stdout) as { id: string }[]).some((p) => p.id === hubId));
+});
+
+test('mesh: bad prefixes refused by field before anything is made; a mesh with ports refuses deletion; rotate needs a set-up hub', async () => {
+  const before = await collect(networks.list(net, { fields: ['id'] }));
+  for (const [cidrs, field] of [
+    [[], 'cidr'],
+    [['10.1.0.0/33'], 'cidr[0]'],
+    [['10.1.0.0/24', '10.2.0.0/24'], 'cidr[1]'],
+  ] as const)
+    await assert.rejects(
+      () => createMesh(net, 'x', [...cidrs]),
+      (e: unknown) => e instanceof OsnetError && e.field === field,
+    );
+  assert.equal((await collect(networks.list(net, { fields: ['id'] }))).length, before.length);
+  await assert.rejects(() => deleteMesh(net, networkId), /still has 1 hub/);
+  const bare = await networks.create(net, { name: testName('wgbare') });
+  lab.cleanup.defer(() => networks.removeIfExists(net, bare.id));
+  await assert.rejects(() => deleteMesh(net, bare.id), /not a mesh/);
+  await assert.rejects(() => rotateHub(net, hubId, 60), /has no key yet/);
+  await assert.rejects(
+    () => rotateHub(net, hubId, -1),
+    (e: unknown) => e instanceof OsnetError && e.field === 'overlap',
+  );
+  const m = await createMesh(net, testName('wgm'), ['10.204.0.0/24', 'fd20:4::/64']);
+  lab.cleanup.defer(() => networks.removeIfExists(net, m.networkId));
+  const subs = await collect(subnets.list(net, { network_id: m.networkId }));
+  assert.deepEqual(subs.map((s) => [s.cidr, s.tags, s.gateway_ip, s.enable_dhcp]).sort(), [
+    ['10.204.0.0/24', [MESH_TAG], null, false],
+    ['fd20:4::/64', [MESH_TAG], null, false],
+  ]);
+  await deleteMesh(net, m.networkId);
+  assert.equal((await collect(networks.list(net, { ids: [m.networkId] }))).length, 0);
 });

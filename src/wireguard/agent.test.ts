@@ -172,6 +172,11 @@ test('hub + spoke: interface in the project namespace, profile written back, no-
   assert.equal(((await stat(join(stateDir, 'keys', `${hubId}.key`))).mode & 0o777).toString(8), '600');
   const hub = await ports.get(net, hubId);
   assert.equal(hub['binding:profile']?.public_key, publicKeyOf(key.trim()));
+  assert.equal(
+    (await ports.get(net, spoke.id))['binding:profile']?.[STATUS_KEY],
+    undefined,
+    'no status written for a spoke never seen',
+  );
   assert.equal(hub['binding:profile']?.endpoint, `${outer}:${got.listenPort}`);
 
   const noop = await agent().pass();

@@ -52,6 +52,8 @@ export interface AgentOptions {
   devices?: Devices;
   /** Shortest time between two status write-backs of one spoke, ms (default 5 min); 0 disables them. */
   statusIntervalMs?: number;
+  /** Most status write-backs in one pass (default 20); the others wait for later passes. */
+  statusWritesPerPass?: number;
   /** A spoke counts as up while its latest handshake is younger than this, s (default 180). */
   upAfterSec?: number;
   log?: (line: string) => void;
@@ -627,12 +629,17 @@ export class Agent {
     const every = this.opts.statusIntervalMs ?? 300_000;
     if (every === 0) return;
     const now = Date.now();
+    // each write is a read and an update of one port: a bounded number per pass, the rest on later passes
+    let budget = this.opts.statusWritesPerPass ?? 20;
     for (const p of peers) {
       const key = `${p.hub}/${p.spoke}`;
       const s = spokes.get(p.spoke);
       if (!s) continue;
       const old = (s['binding:profile']?.[STATUS_KEY] ?? {}) as Record<string, JsonValue>;
       const hubOld = (old[p.hub] ?? {}) as Record<string, JsonValue>;
+      // a spoke never reported and never seen has nothing to say (a new mesh of 1,000 makes no writes)
+      if (old[p.hub] === undefined && p.lastHandshakeSec === 0) continue;
+      if (budget <= 0) break;
       const last = this.lastStatus.get(key);
       const flipped = (hubOld.up ?? false) !== p.up;
       const due =
@@ -640,6 +647,7 @@ export class Agent {
       const moved = hubOld.latest_handshake !== p.lastHandshakeSec || hubOld.rx_bytes !== p.rxBytes;
       if (!flipped && !(due && moved)) continue;
       this.lastStatus.set(key, { at: now, up: p.up });
+      budget--;
       act(`spoke ${p.spoke}: status ${p.up ? 'up' : 'down'} on hub ${p.hub}`);
       if (dry) continue;
       const fresh = await ports.get(this.net, s.id);

@@ -2,6 +2,7 @@
 import { createProgram, runCli } from '../cli/program.ts';
 import { formatReport, runDoctor } from '../doctor/checks.ts';
 import '../openstack/error-codes.ts';
+import { registerWireguard } from '../wireguard/cli.ts';
 
 const program = createProgram('osnet', 'OpenStack networking for every workload').option(
   '--os-cloud <name>',
@@ -18,6 +19,8 @@ program
     console.log(o.json ? JSON.stringify(report, null, 2) : formatReport(report));
     process.exitCode = report.ok ? 0 : 1;
   });
+
+registerWireguard(program);
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(program);

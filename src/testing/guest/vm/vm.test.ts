@@ -1,0 +1,91 @@
+/**
+ * osnet-guest in a real Debian 12 VM (QEMU, software emulation), one guest per network stack with the
+ * scenarios in sequence inside it; see src/testing/guest/vm/scenarios.ts and docs/guest.md "In a real VM".
+ * The images come from scripts/vm/build-images (cached; scripts/test builds them before the tests).
+ * OSNET_VM_STACKS=ifupdown,netplan narrows the stacks.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Image, images, STACKS, type Stack } from './images.ts';
+import { type Figures, StackRun } from './scenarios.ts';
+
+const stacks = (process.env.OSNET_VM_STACKS?.split(',') ?? STACKS).filter((s): s is Stack =>
+  (STACKS as readonly string[]).includes(s),
+);
+const figures = new Map<Stack, Figures>();
+/**
+ * Guest bugs this test found that src/guest/** still has (fixed there, not here); each scenario they break
+ * is a todo naming them, and passes once they are fixed. See the report in docs/guest.md "In a real VM".
+ */
+const STALE_CONFIG_DRIVE =
+  'guest bug: after boot, every sync (udev event, watch) reads the config drive, which Nova never updates, ' +
+  'so a hot-add or hot-remove waits 120 s and is then applied against the boot-time metadata';
+let built: Record<Stack, Image>;
+
+before(
+  async () => {
+    built = await images(stacks);
+  },
+  { timeout: 20 * 60_000 },
+);
+
+for (const stack of stacks) {
+  describe(`real VM, ${stack}`, { timeout: 10 * 60_000 }, () => {
+    let run: StackRun;
+    let work: string;
+    let failed = false;
+    before(async () => {
+      work = await mkdtemp(join(tmpdir(), `osv-${stack}-`));
+      run = await StackRun.start(stack, built[stack], work);
+    });
+    after(async (t) => {
+      figures.set(stack, run?.figures ?? {});
+      await run?.stop();
+      // the console log and QEMU's stderr stay for a failed run
+      if (failed) t.diagnostic(`kept ${work} (console.log, qemu.stderr)`);
+      else await rm(work, { recursive: true, force: true });
+    });
+    const step = (name: string, fn: () => Promise<void>, todo?: string) =>
+      test(name, todo ? { todo } : {}, async () => {
+        try {
+          await fn();
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      });
+    step('first boot configures every NIC from the config drive', () => run.firstBoot());
+    // the seed's path needs no NIC event, and runs before any event's wait can hold the agent's lock
+    step("the seed's qemu-guest-agent path: guest-exec with the base64 network_data.json", () =>
+      run.agentExec(),
+    );
+    step(
+      'hot-add with updated metadata: configured without reboot, the others untouched',
+      () => run.hotAdd(),
+      STALE_CONFIG_DRIVE,
+    );
+    step(
+      'hot-remove of a middle NIC: its configuration goes, the later NIC keeps its own',
+      () => run.hotRemove(),
+      STALE_CONFIG_DRIVE,
+    );
+    step(
+      'the agent restarted mid-event configures the new NIC once and nothing else',
+      () => run.restartMidEvent(),
+      STALE_CONFIG_DRIVE,
+    );
+  });
+}
+
+after(() => {
+  const s = (ms?: number) => (ms === undefined ? '-' : (ms / 1000).toFixed(1));
+  console.log(
+    'stack | boot → configured s | QMP add → configured s | QMP remove → unconfigured s | guest-exec apply s | add with restart s | restart s',
+  );
+  for (const [stack, f] of figures)
+    console.log(
+      `${stack} | ${s(f.bootToConfiguredMs)} | ${s(f.addToConfiguredMs)} | ${s(f.removeToUnconfiguredMs)} | ${s(f.agentExecMs)} | ${s(f.restartAddToConfiguredMs)} | ${s(f.restartMs)}`,
+    );
+});

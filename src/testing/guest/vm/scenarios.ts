@@ -50,6 +50,8 @@ export class StackRun {
   private nics: VmNic[];
   private readonly bootNics: VmNic[];
   private bootPings: Ping[] = [];
+  /** Why the hot-add failed, while it has not succeeded. */
+  private hotPlugFailed: string | undefined = 'the hot-add has not run';
 
   private constructor(stack: Stack, vm: Machine, work: string, nics: VmNic[], pings: Ping[]) {
     this.stack = stack;
@@ -176,6 +178,7 @@ export class StackRun {
 
   /** Hot-add with the metadata updated (as Nova does before attaching): configured, the others untouched. */
   async hotAdd(): Promise<void> {
+    this.hotPlugFailed = 'the hot-add did not finish';
     const added = nic(2);
     const others = this.nics;
     const steady = this.pings(others);
@@ -200,6 +203,12 @@ export class StackRun {
     assert.ok(Guest.filesOf(after, name).length >= 1, `no config file for ${name}`);
     assert.deepEqual([...new Set(await this.reconfiguredSince(since))], [name]);
     StackRun.steady([...(await Promise.all(steady.map((p) => p.stop()))), await ping.stop()]);
+    this.hotPlugFailed = undefined;
+  }
+
+  /** The later scenarios build on the NIC the hot-add configured; without it they prove nothing. */
+  private needsHotAdd(): void {
+    if (this.hotPlugFailed) throw new Error(`not run: ${this.hotPlugFailed}`);
   }
 
   /**
@@ -207,6 +216,7 @@ export class StackRun {
    * removed one stood. The removed NIC's files go; the later NIC keeps its own addresses and files.
    */
   async hotRemove(): Promise<void> {
+    this.needsHotAdd();
     const [first, removed, later] = this.nics;
     assert.ok(first && removed && later, 'hot-remove needs three NICs');
     const removedName = await this.name(removed);
@@ -286,6 +296,7 @@ export class StackRun {
    * metadata lists it, exactly once, and nothing else is reconfigured (by the old or the new process).
    */
   async restartMidEvent(): Promise<void> {
+    this.needsHotAdd();
     const added = nic(3);
     const others = this.nics;
     const otherNames = await Promise.all(others.map((x) => this.name(x)));

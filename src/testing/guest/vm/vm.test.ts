@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { figuresTable } from './figures.ts';
 import { type Image, images, STACKS, type Stack } from './images.ts';
 import { type Figures, StackRun } from './scenarios.ts';
 
@@ -80,12 +81,5 @@ for (const stack of stacks) {
 }
 
 after(() => {
-  const s = (ms?: number) => (ms === undefined ? '-' : (ms / 1000).toFixed(1));
-  console.log(
-    'stack | boot → configured s | QMP add → configured s | QMP remove → unconfigured s | guest-exec apply s | add with restart s | restart s',
-  );
-  for (const [stack, f] of figures)
-    console.log(
-      `${stack} | ${s(f.bootToConfiguredMs)} | ${s(f.addToConfiguredMs)} | ${s(f.removeToUnconfiguredMs)} | ${s(f.agentExecMs)} | ${s(f.restartAddToConfiguredMs)} | ${s(f.restartMs)}`,
-    );
+  console.log(figuresTable(figures));
 });

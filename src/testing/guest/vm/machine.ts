@@ -25,13 +25,15 @@ export interface MachineOptions {
   tag: string;
   /** Directory holding root.qcow2, vmlinuz and initrd.img (scripts/vm/build-images). */
   image: string;
-  /** iso9660 config drive labelled config-2. */
-  configDrive: string;
+  /** iso9660 config drive labelled config-2; none for a cloud that only has the metadata service. */
+  configDrive?: string;
   /** NICs present at boot, in PCI order. */
   nics: VmNic[];
   /** Scratch directory: overlay, sockets, console.log. */
   work: string;
   memoryMiB?: number;
+  /** Runs once the namespace and taps exist, before QEMU starts (a metadata service the guest needs at boot). */
+  beforeBoot?: (ns: Netns) => Promise<void>;
 }
 
 export class Machine {
@@ -55,6 +57,7 @@ export class Machine {
     const ns = await Netns.create(o.tag, 'osv');
     try {
       for (const x of o.nics) addTap(ns, x);
+      await o.beforeBoot?.(ns);
       const overlay = join(o.work, 'root.qcow2');
       execFileSync('qemu-img', [
         'create',
@@ -93,8 +96,7 @@ export class Machine {
         'root=/dev/vda rw console=ttyS0 quiet',
         '-drive',
         `file=${overlay},if=virtio,format=qcow2`,
-        '-drive',
-        `file=${o.configDrive},if=virtio,format=raw,readonly=on`,
+        ...(o.configDrive ? ['-drive', `file=${o.configDrive},if=virtio,format=raw,readonly=on`] : []),
         '-serial',
         `file:${join(o.work, 'console.log')}`,
         '-qmp',

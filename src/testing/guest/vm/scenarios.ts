@@ -63,18 +63,35 @@ export class StackRun {
     this.bootPings = pings;
   }
 
-  static async start(stack: Stack, image: Image, work: string): Promise<StackRun> {
+  /**
+   * Boots the guest. `withConfigDrive: false` is a cloud with only the metadata service (Nova's default):
+   * the service is then up before the guest and first boot is configured from it.
+   */
+  static async start(stack: Stack, image: Image, work: string, withConfigDrive = true): Promise<StackRun> {
     const nics = [nic(0), nic(1)];
-    const iso = await configDrive(work, networkData(nics));
-    const vm = await Machine.start({
-      tag: stack.slice(0, 8),
-      image: image.dir,
-      configDrive: iso,
-      nics,
-      work,
-    });
+    const iso = withConfigDrive ? await configDrive(work, networkData(nics)) : undefined;
+    const tag = `${stack.slice(0, 8)}${withConfigDrive ? '' : '-md'}`;
+    let md: MetadataService | undefined;
+    let vm: Machine;
+    try {
+      vm = await Machine.start({
+        tag,
+        image: image.dir,
+        ...(iso ? { configDrive: iso } : {}),
+        nics,
+        work,
+        beforeBoot: async (ns) => {
+          if (!iso) md = await MetadataService.start(ns.name, work, networkData(nics));
+        },
+      });
+    } catch (e) {
+      await md?.stop();
+      throw e;
+    }
     const pings = nics.map((x) => Ping.start(vm.ns.name, x.guest));
-    return new StackRun(stack, vm, work, nics, pings);
+    const run = new StackRun(stack, vm, work, nics, pings);
+    run.md = md;
+    return run;
   }
 
   private async name(x: VmNic): Promise<string> {
@@ -155,8 +172,9 @@ export class StackRun {
   }
 
   /**
-   * First boot: the metadata service is not even there yet, so what configures the NICs can only be the
-   * config drive. Both boot NICs answer and have exactly their addresses and one file each.
+   * First boot: with a config drive the metadata service is not even there yet, so what configures the NICs
+   * can only be the drive; without one, the service must have been asked. Both boot NICs answer and have
+   * exactly their addresses and one file each.
    */
   async firstBoot(): Promise<void> {
     const answered = await Promise.all(this.bootPings.map((p) => p.firstReply(BOOT_MS)));
@@ -173,7 +191,14 @@ export class StackRun {
     }
     StackRun.steady(await Promise.all(this.bootPings.map((p) => p.stop())));
     this.bootPings = [];
-    this.md = await MetadataService.start(this.vm.ns.name, this.work, networkData(this.nics));
+    if (this.md) {
+      assert.ok(
+        this.md.requests.some((r) => r.path.endsWith('/network_data.json') && r.status === 200),
+        'configured without asking the metadata service',
+      );
+    } else {
+      this.md = await MetadataService.start(this.vm.ns.name, this.work, networkData(this.nics));
+    }
   }
 
   /** Hot-add with the metadata updated (as Nova does before attaching): configured, the others untouched. */

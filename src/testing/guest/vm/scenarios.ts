@@ -20,10 +20,13 @@ import { networkData, nic, type VmNic } from './network-data.ts';
 import { Ping, type PingSummary } from './ping.ts';
 
 /**
- * Longest wait for a NIC to be configured (or unconfigured) after its QMP command. The metadata already
- * says what the NIC should be, so the agent's own wait for it (up to 120 s) must not come into play.
+ * Longest wait for a NIC to be configured (or unconfigured) after its QMP command: the metadata already
+ * says what the NIC should be, so the agent's own wait for it must not come into play, but one `netplan
+ * apply` took 60 s under TCG on the busy project machine.
  */
-const CONFIGURE_MS = 60_000;
+const CONFIGURE_MS = 120_000;
+/** Longest run of one `apply` in the guest: `netplan apply` alone took 60 s under TCG on a busy machine. */
+const APPLY_MS = 180_000;
 /** Longest wait for the guest to be up and configured after QEMU starts (TCG on 2 busy cores). */
 const BOOT_MS = 240_000;
 /** After a change is seen, time for any second sync (udev event and watch both react) to show itself. */
@@ -50,6 +53,7 @@ export class StackRun {
   private nics: VmNic[];
   private readonly bootNics: VmNic[];
   private bootPings: Ping[] = [];
+  private readonly allPings: Ping[] = [];
   /** Why the hot-add failed, while it has not succeeded. */
   private hotPlugFailed: string | undefined = 'the hot-add has not run';
 
@@ -99,7 +103,14 @@ export class StackRun {
   }
 
   private pings(nics: VmNic[], addrs?: string[]): Ping[] {
-    return (addrs ?? nics.map((x) => x.guest)).map((a) => Ping.start(this.vm.ns.name, a));
+    return (addrs ?? nics.map((x) => x.guest)).map((a) => this.ping(a));
+  }
+
+  /** A ping stopped by stop() at the latest, so a failed scenario leaves no process behind. */
+  private ping(addr: string): Ping {
+    const p = Ping.start(this.vm.ns.name, addr);
+    this.allPings.push(p);
+    return p;
   }
 
   /** Every ping answered from its first answer to its last, and still answering at the end. */
@@ -163,6 +174,27 @@ export class StackRun {
     }
   }
 
+  /**
+   * Fails with the agent's own error when it logged one (level error) and 20 s later `done` has still
+   * not settled (an error it recovers from by itself, such as a retried sync, does not fail the boot).
+   */
+  private async agentErrorWatch(done: Promise<unknown>): Promise<void> {
+    let over = false;
+    let errSeen: number | undefined;
+    const end = () => {
+      over = true;
+    };
+    done.then(end, end);
+    while (!over) {
+      await sleep(3_000);
+      if (over) return;
+      const err = (await this.guest.log().catch(() => [])).find((e) => e.level >= 50);
+      if (err) errSeen ??= Date.now();
+      if (err && !over && Date.now() - (errSeen ?? 0) > 20_000)
+        throw new Error(`the agent failed: ${String(err.err ?? err.msg)}`);
+    }
+  }
+
   /** `ping.firstReply`, or the stale-source failure if that shows first. */
   private async configured(ping: Ping, sinceGuest: number, sinceHost: number): Promise<number> {
     const reply = ping.firstReply(CONFIGURE_MS);
@@ -177,7 +209,10 @@ export class StackRun {
    * exactly their addresses and one file each.
    */
   async firstBoot(): Promise<void> {
-    const answered = await Promise.all(this.bootPings.map((p) => p.firstReply(BOOT_MS)));
+    const all = Promise.all(this.bootPings.map((p) => p.firstReply(BOOT_MS)));
+    all.catch(() => undefined);
+    await Promise.race([all, this.agentErrorWatch(all)]);
+    const answered = await all;
     this.figures.bootToConfiguredMs = Math.max(...answered) - this.vm.startedAt;
     const files = await this.guest.configFiles();
     for (const x of this.bootNics) {
@@ -203,6 +238,7 @@ export class StackRun {
 
   /** Hot-add with the metadata updated (as Nova does before attaching): configured, the others untouched. */
   async hotAdd(): Promise<void> {
+    this.needsBoot();
     this.hotPlugFailed = 'the hot-add did not finish';
     const added = nic(2);
     const others = this.nics;
@@ -212,7 +248,7 @@ export class StackRun {
     const before = await this.guest.configFiles();
     this.nics = [...others, added];
     await this.md!.set(networkData(this.nics));
-    const ping = Ping.start(this.vm.ns.name, added.guest);
+    const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     this.figures.addToConfiguredMs = (await this.configured(ping, since, t)) - t;
     await sleep(SETTLE_MS);
@@ -232,6 +268,11 @@ export class StackRun {
   }
 
   /** The later scenarios build on the NIC the hot-add configured; without it they prove nothing. */
+  private needsBoot(): MetadataService {
+    if (!this.md) throw new Error('not run: the first boot did not finish');
+    return this.md;
+  }
+
   private needsHotAdd(): void {
     if (this.hotPlugFailed) throw new Error(`not run: ${this.hotPlugFailed}`);
   }
@@ -286,6 +327,7 @@ export class StackRun {
    * same call again changes nothing.
    */
   async agentExec(): Promise<void> {
+    this.needsBoot();
     const last = this.nics.at(-1)!;
     const changed = { ...last, extra: [last.guest.replace(/\.10$/, '.11')] };
     const first = this.nics[0]!;
@@ -296,10 +338,15 @@ export class StackRun {
     await this.md!.set(doc);
     const b64 = Buffer.from(JSON.stringify(doc)).toString('base64');
     const steady = this.pings([first]);
-    const ping = Ping.start(this.vm.ns.name, changed.extra[0]!);
+    const ping = this.ping(changed.extra[0]!);
     const stopMonitor = await this.guest.monitor();
     const t = Date.now();
-    const r = await this.vm.qga.exec('/usr/local/bin/openstack-networkd', ['apply', '--b64', b64]);
+    const r = await this.vm.qga.exec(
+      '/usr/local/bin/openstack-networkd',
+      ['apply', '--b64', b64],
+      undefined,
+      APPLY_MS,
+    );
     assert.equal(r.code, 0, r.stderr);
     this.figures.agentExecMs = Date.now() - t;
     const result = JSON.parse(r.stdout) as { touched: string[] };
@@ -309,7 +356,12 @@ export class StackRun {
       await this.guest.addrs(lastName),
       [`${changed.guest}/24`, `${changed.extra[0]}/24`].sort(),
     );
-    const again = await this.vm.qga.exec('/usr/local/bin/openstack-networkd', ['apply', '--b64', b64]);
+    const again = await this.vm.qga.exec(
+      '/usr/local/bin/openstack-networkd',
+      ['apply', '--b64', b64],
+      undefined,
+      APPLY_MS,
+    );
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual((JSON.parse(again.stdout) as { touched: string[] }).touched, []);
     assert.deepEqual(linesOf(await stopMonitor(), firstName), [], `${firstName} was touched`);
@@ -328,7 +380,7 @@ export class StackRun {
     const steady = this.pings(others);
     const stopMonitor = await this.guest.monitor();
     const since = await this.guestNow();
-    const ping = Ping.start(this.vm.ns.name, added.guest);
+    const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     // the event has reached the agent once it logs the NIC and the wait for the metadata
     const deadline = Date.now() + 60_000;
@@ -360,7 +412,7 @@ export class StackRun {
   }
 
   async stop(): Promise<void> {
-    for (const p of this.bootPings) await p.stop();
+    for (const p of [...this.bootPings, ...this.allPings]) await p.stop();
     await this.md?.stop();
     await this.vm.stop();
   }

@@ -26,6 +26,20 @@ const STALE_CONFIG_DRIVE = !withConfigDrive
   ? undefined
   : 'guest bug: after boot, every sync (udev event, watch) reads the config drive, which Nova never updates, ' +
     'so a hot-add or hot-remove waits 120 s and is then applied against the boot-time metadata';
+const NM_DETECTED_AS_IFUPDOWN =
+  'guest bug: on Debian with NetworkManager and no ifupdown, format detection picks ifupdown ' +
+  '("Debian: ifupdown unless netplan"); every apply fails with "ifup not found" and no NIC is configured';
+const NETPLAN_APPLY_ALL =
+  'guest bug: the netplan driver runs `netplan apply`, which re-applies every NIC: a change to one NIC ' +
+  'deletes and re-adds the addresses and routes of the others';
+/** The todo of each scenario per stack (the first bug that breaks it). */
+function todoFor(stack: Stack, scenario: 'boot' | 'exec' | 'hotplug'): string | undefined {
+  if (stack === 'networkmanager') return NM_DETECTED_AS_IFUPDOWN;
+  if (scenario === 'exec' && stack === 'netplan') return NETPLAN_APPLY_ALL;
+  if (scenario === 'hotplug')
+    return STALE_CONFIG_DRIVE ?? (stack === 'netplan' ? NETPLAN_APPLY_ALL : undefined);
+  return undefined;
+}
 let built: Record<Stack, Image>;
 
 before(
@@ -63,25 +77,28 @@ for (const stack of stacks) {
     step(
       `first boot configures every NIC from the ${withConfigDrive ? 'config drive' : 'metadata service'}`,
       () => run.firstBoot(),
+      todoFor(stack, 'boot'),
     );
     // the seed's path needs no NIC event, and runs before any event's wait can hold the agent's lock
-    step("the seed's qemu-guest-agent path: guest-exec with the base64 network_data.json", () =>
-      run.agentExec(),
+    step(
+      "the seed's qemu-guest-agent path: guest-exec with the base64 network_data.json",
+      () => run.agentExec(),
+      todoFor(stack, 'exec'),
     );
     step(
       'hot-add with updated metadata: configured without reboot, the others untouched',
       () => run.hotAdd(),
-      STALE_CONFIG_DRIVE,
+      todoFor(stack, 'hotplug'),
     );
     step(
       'hot-remove of a middle NIC: its configuration goes, the later NIC keeps its own',
       () => run.hotRemove(),
-      STALE_CONFIG_DRIVE,
+      todoFor(stack, 'hotplug'),
     );
     step(
       'the agent restarted mid-event configures the new NIC once and nothing else',
       () => run.restartMidEvent(),
-      STALE_CONFIG_DRIVE,
+      todoFor(stack, 'hotplug'),
     );
   });
 }

@@ -95,6 +95,7 @@ export class JsonSocket {
         if (k >= 0) this.waiters.splice(k, 1);
         reject(new Error(`no matching message within ${timeoutMs} ms`));
       }, timeoutMs);
+      timer.unref();
       this.waiters.push(w);
     });
   }

@@ -66,10 +66,12 @@ export class Ping {
   firstReply(timeoutMs: number): Promise<number> {
     if (this.firstAt !== undefined) return Promise.resolve(this.firstAt);
     return new Promise((resolve, reject) => {
+      // unref: a wait nobody awaits any more (its scenario failed) must not keep the test process alive
       const timer = setTimeout(
         () => reject(new Error(`${this.addr}: no ping answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      timer.unref();
       this.replyWaiters.push((t) => {
         clearTimeout(timer);
         resolve(t);

@@ -68,8 +68,9 @@ export class StackRun {
   }
 
   /**
-   * Boots the guest. `withConfigDrive: false` is a cloud with only the metadata service (Nova's default):
-   * the service is then up before the guest and first boot is configured from it.
+   * Boots the guest. `withConfigDrive: false` is a cloud with only the metadata service, up before the
+   * guest; not used by the test yet: the guest then needs DHCP on its first NIC to reach the service (the
+   * agent runs no ephemeral DHCP client as cloud-init does), which the namespace does not serve.
    */
   static async start(stack: Stack, image: Image, work: string, withConfigDrive = true): Promise<StackRun> {
     const nics = [nic(0), nic(1)];

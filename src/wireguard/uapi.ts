@@ -37,7 +37,23 @@ export interface UapiDevice {
 
 const ZERO = '0'.repeat(64);
 
-function exchange(ifname: string, request: string, timeoutMs = 10_000): Promise<string> {
+/**
+ * wireguard-go creates its socket file a moment before it serves it (seen as ECONNRESET): a connection refused,
+ * reset or closed before any answer arrived is tried again (every `set` osnet sends is idempotent), up to
+ * about a second. An answer, even a partial one, is never asked for twice.
+ */
+async function exchange(ifname: string, request: string, timeoutMs = 10_000): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await exchangeOnce(ifname, request, timeoutMs);
+    } catch (e) {
+      if ((e as OsnetError).details?.unanswered !== true || attempt >= 8) throw e;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
+  }
+}
+
+function exchangeOnce(ifname: string, request: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(socketPath(ifname));
     let buf = '';
@@ -55,11 +71,20 @@ function exchange(ifname: string, request: string, timeoutMs = 10_000): Promise<
     });
     s.on('error', (e) => {
       clearTimeout(timer);
-      reject(new OsnetError('OSNET_ERR_WG_UAPI', `${ifname}: UAPI socket: ${e.message}`, { cause: e }));
+      reject(
+        new OsnetError('OSNET_ERR_WG_UAPI', `${ifname}: UAPI socket: ${e.message}`, {
+          cause: e,
+          unanswered: buf.length === 0 && !/timeout|no answer/i.test(e.message),
+        }),
+      );
     });
     s.on('close', () => {
       clearTimeout(timer);
-      reject(new OsnetError('OSNET_ERR_WG_UAPI', `${ifname}: UAPI socket closed before the answer ended`));
+      reject(
+        new OsnetError('OSNET_ERR_WG_UAPI', `${ifname}: UAPI socket closed before the answer ended`, {
+          unanswered: buf.length === 0,
+        }),
+      );
     });
   });
 }

@@ -6,8 +6,8 @@
  *   const p = await attachmentPort(net, { container_id: 'c1', ifname: 'eth0', network_id }); // Port | undefined
  */
 import type { AttachmentKey } from '../../cni/protocol.ts';
-import { findAttachmentPorts } from '../../daemon/neutron.ts';
 import { keyId } from '../../daemon/keys.ts';
+import { findAttachmentPorts } from '../../daemon/neutron.ts';
 import type { ServiceClient } from '../../openstack/client/service-client.ts';
 import type { Port } from '../../openstack/networking/v2/ports/index.ts';
 

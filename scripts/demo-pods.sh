@@ -78,10 +78,16 @@ cni() {
 }
 
 IPS=()
+step "pods 1 and 2: netns ${NETNS[*]}, CNI ADD of both at once (openstack-port-cni -> daemon -> osnet-ovs)"
+ADD_PIDS=()
 for i in 0 1; do
-  step "pod $((i + 1)): netns ${NETNS[$i]}, CNI ADD (openstack-port-cni -> daemon -> osnet-ovs)"
   ip netns add "${NETNS[$i]}"
-  RES=$(cni ADD "$i") || { echo "$RES"; exit 1; }
+  cni ADD "$i" >"$TMP/add$i.json" &
+  ADD_PIDS[i]=$!
+done
+for i in 0 1; do
+  wait "${ADD_PIDS[$i]}" || { cat "$TMP/add$i.json"; exit 1; }
+  RES=$(<"$TMP/add$i.json")
   IPS[i]=$(jq -r '.ips[0].address' <<<"$RES")
   HOSTIFS[i]=$(jq -r '.interfaces[] | select(.sandbox == null) | .name' <<<"$RES" | head -1)
   echo "pod $((i + 1)): eth0 $(jq -r '.interfaces[] | select(.sandbox != null) | .mac' <<<"$RES") ${IPS[i]}, host side ${HOSTIFS[i]}"
@@ -101,10 +107,11 @@ else
   exit 1
 fi
 
-for i in 0 1; do
-  step "pod $((i + 1)): CNI DEL"
-  cni DEL "$i"
-done
+step "pods 1 and 2: CNI DEL of both at once"
+cni DEL 0 &
+DEL0=$!
+cni DEL 1 || exit 1
+wait "$DEL0" || exit 1
 DELETED=1
 
 step "stopping the daemon, removing the namespaces and the network"

@@ -47,7 +47,7 @@ describe('scripts/demo-pods.sh', { skip }, () => {
       assert.notEqual(spawnSync('ovs-vsctl', [`--db=${DB}`, 'port-to-br', h]).status, 0, `OVS port ${h}`);
       assert.notEqual(spawnSync('ip', ['link', 'show', h]).status, 0, `veth ${h}`);
     }
-    const netns = [...out.matchAll(/netns (osnet-demo\d+-\d)/g)].map((m) => m[1]!);
+    const netns = [...out.matchAll(/osnet-demo\d+-\d/g)].map((m) => m[0]);
     assert.equal(new Set(netns).size, 2, out);
     for (const n of netns) assert.equal(existsSync(`/run/netns/${n}`), false, `netns ${n}`);
     const tmp = /openstack-port-daemon on (\S+)\/cni\.sock/.exec(out)?.[1];

@@ -47,22 +47,23 @@ type Source = 'CNI_ARGS' | 'args.cni';
 function k8sPod(a: Record<string, string>, from: Source): K8sPod {
   const pod: K8sPod = {};
   const ns = a.K8S_POD_NAMESPACE;
-  if (ns !== undefined) {
-    if (!DNS_LABEL.test(ns))
-      argError('K8S_POD_NAMESPACE', `must be a Kubernetes namespace name, not ${JSON.stringify(ns)}`, from);
-    pod.namespace = ns;
-  }
   const name = a.K8S_POD_NAME;
-  if (name !== undefined) {
-    if (!DNS_SUBDOMAIN.test(name))
-      argError('K8S_POD_NAME', `must be a Kubernetes pod name, not ${JSON.stringify(name)}`, from);
-    pod.name = name;
-  }
   const uid = a.K8S_POD_UID;
-  if (uid !== undefined) {
-    if (!K8S_UID.test(uid)) argError('K8S_POD_UID', `must be a UUID, not ${JSON.stringify(uid)}`, from);
-    pod.uid = uid;
+  const bad: [string, string][] = [];
+  if (ns !== undefined && !DNS_LABEL.test(ns)) bad.push(['K8S_POD_NAMESPACE', 'a Kubernetes namespace name']);
+  if (name !== undefined && !DNS_SUBDOMAIN.test(name)) bad.push(['K8S_POD_NAME', 'a Kubernetes pod name']);
+  if (uid !== undefined && !K8S_UID.test(uid)) bad.push(['K8S_POD_UID', 'a UUID']);
+  if (bad.length > 0) {
+    // Runtimes other than Kubernetes fill these too: podman puts its container name (`happy_turing`) in
+    // K8S_POD_NAME and K8S_POD_NAMESPACE. Such a call names no Kubernetes pod, and refusing it would fail
+    // even the DEL of `podman rm`. args.cni is written by the user, so it is still checked.
+    if (from === 'CNI_ARGS') return pod;
+    const [key, shape] = bad[0]!;
+    argError(key, `must be ${shape}, not ${JSON.stringify(a[key])}`, from);
   }
+  if (ns !== undefined) pod.namespace = ns;
+  if (name !== undefined) pod.name = name;
+  if (uid !== undefined) pod.uid = uid;
   const infra = a.K8S_POD_INFRA_CONTAINER_ID;
   if (infra !== undefined && infra !== '') pod.infraContainerId = infra;
   return pod;

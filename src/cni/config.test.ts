@@ -256,11 +256,24 @@ describe('args: args.cni wins over CNI_ARGS (CONVENTIONS)', () => {
     assert.deepEqual(a.ips, ['10.0.0.5']);
   });
 
+  it("K8S_POD_* in CNI_ARGS that are not Kubernetes' (podman's container names) name no pod, and are no error", () => {
+    for (const raw of [
+      'IgnoreUnknown=1;K8S_POD_NAMESPACE=happy_turing;K8S_POD_NAME=happy_turing;K8S_POD_INFRA_CONTAINER_ID=ab12',
+      'K8S_POD_NAMESPACE=Default;K8S_POD_NAME=web-0',
+      'K8S_POD_NAME=web-0;K8S_POD_UID=123',
+    ]) {
+      assert.deepEqual(mergeArgs(parseCniArgs(raw), undefined).k8s, {}, raw);
+    }
+    assert.deepEqual(mergeArgs(parseCniArgs('K8S_POD_NAMESPACE=default;K8S_POD_NAME=web-0'), undefined).k8s, {
+      namespace: 'default',
+      name: 'web-0',
+    });
+  });
+
   it('bad values name their source: CNI_ARGS (code 4) or args.cni (code 7)', () => {
     const cases: [string, JsonObject | undefined, string, number][] = [
-      ['K8S_POD_NAMESPACE=Default', undefined, 'CNI_ARGS.K8S_POD_NAMESPACE', 4],
-      ['K8S_POD_NAME=web_0', undefined, 'CNI_ARGS.K8S_POD_NAME', 4],
-      ['K8S_POD_UID=123', undefined, 'CNI_ARGS.K8S_POD_UID', 4],
+      ['', { cni: { K8S_POD_NAME: 'web_0' } }, 'args.cni.K8S_POD_NAME', 7],
+      ['', { cni: { K8S_POD_NAMESPACE: 'Default' } }, 'args.cni.K8S_POD_NAMESPACE', 7],
       ['IP=10.0.0.300', undefined, 'CNI_ARGS.IP', 4],
       ['MAC=fa:16', undefined, 'CNI_ARGS.MAC', 4],
       ['', { cni: { ips: '10.0.0.1' } }, 'args.cni.ips', 7],

@@ -1,6 +1,6 @@
 /**
- * openstack-port-cni end to end with real parts: the built binary, Neutron ports on the lab (through the
- * lab stand-in daemon, or a real daemon at OSNET_CNI_TEST_SOCKET), and Debian's `bridge` as the delegate
+ * openstack-port-cni end to end with real parts: the built binary, the real openstack-port-daemon (as the
+ * least-privilege cloud lab-cni, bound to this host) making Neutron ports on the lab, and Debian's `bridge` as the delegate
  * in throwaway network namespaces, with the static IPAM we pass. Every spoken cniVersion: result schema,
  * MAC/IPs/MTU as Neutron has them, CHECK, DEL twice, DEL with the netns gone, version negotiation (bridge
  * stops at 1.0.0), error JSON and codes, VERSION, STATUS; and a chained conflist with Debian's tuning.
@@ -12,11 +12,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NotFoundError } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
+import { attachmentPort } from '../testing/cni/attachment-port.ts';
 import { builtPlugins, removeBuiltPlugins } from '../testing/cni/binaries.ts';
-import { type LabPortDaemon, startLabPortDaemon } from '../testing/cni/lab-port-daemon.ts';
 import { type CniCall, runCni } from '../testing/cni/run.ts';
+import { type Daemon, startDaemon } from '../testing/daemon/daemon.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
 import { testName } from '../testing/openstack/lab.ts';
 import { SUPPORTED_VERSIONS } from './versions.ts';
@@ -30,16 +30,11 @@ const rnd = () => Math.floor(Math.random() * 200) + 20;
 const V4 = `10.${rnd()}.${rnd()}`;
 const V6 = `fd${rnd().toString(16)}:${rnd().toString(16)}::`;
 
-interface Port {
-  id: string;
-  mac_address: string;
-  fixed_ips: { ip_address: string }[];
-}
-
 describe('openstack-port-cni with the real bridge plugin and Neutron', { skip }, () => {
-  const lab = labFixture(['lab-admin'], 'network');
+  // the daemon's own project: its least-privilege cloud makes ports only there
+  const lab = labFixture(['lab-cni'], 'network');
   let net: ServiceClient;
-  let daemon: LabPortDaemon | undefined;
+  let daemon: Daemon;
   let socketPath: string;
   let networkId: string;
   let mtu: number;
@@ -69,12 +64,14 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
     await net.post('subnets', {
       body: { subnet: { network_id: networkId, ip_version: 6, cidr: `${V6}/64` } },
     });
-    if (process.env.OSNET_CNI_TEST_SOCKET) socketPath = process.env.OSNET_CNI_TEST_SOCKET;
-    else {
-      daemon = await startLabPortDaemon(net);
-      lab.cleanup.defer(() => daemon!.close());
-      socketPath = daemon.socketPath;
-    }
+    // the hostname as node (the harness' default) and no reconcile: ports bind to this chassis, and this
+    // daemon leaves the ports of other tests' daemons on this host alone
+    daemon = await startDaemon();
+    lab.cleanup.defer(async () => {
+      await daemon.stop();
+      await daemon.remove();
+    });
+    socketPath = daemon.socket;
     bin = await builtPlugins();
     cache = await mkdtemp(join(tmpdir(), 'osnet-cni-cache-'));
     execFileSync('ip', ['netns', 'add', HOST_NS]);
@@ -122,16 +119,8 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
 
   const plugin = () => join(bin, 'openstack-port-cni');
 
-  async function neutronPort(containerId: string): Promise<Port | undefined> {
-    const id = daemon?.ports.get(`${networkId}/${containerId}/eth0`);
-    if (id === undefined) return undefined;
-    try {
-      return (await net.get<{ port: Port }>(`ports/${id}`)).body.port;
-    } catch (e) {
-      if (e instanceof NotFoundError) return undefined;
-      throw e;
-    }
-  }
+  const neutronPort = (containerId: string) =>
+    attachmentPort(net, { container_id: containerId, ifname: 'eth0', network_id: networkId });
 
   for (const v of SUPPORTED_VERSIONS) {
     it(`${v}: ADD gives a ${v} result with Neutron's MAC, IPs, MTU; CHECK passes; DEL twice`, async () => {
@@ -146,17 +135,16 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
         dns: { nameservers?: string[] };
       };
       assert.equal(r.cniVersion, v);
-      const port = daemon ? await neutronPort(p.call('ADD').containerId!) : undefined;
+      const port = await neutronPort(p.call('ADD').containerId!);
+      assert.ok(port, 'the daemon made a port for the attachment');
       const podIf = r.interfaces.find((i) => i.sandbox === p.netns);
       assert.ok(podIf, JSON.stringify(r.interfaces));
       assert.equal(podIf.name, 'eth0');
-      if (port) {
-        assert.equal(podIf.mac, port.mac_address);
-        assert.deepEqual(
-          r.ips.map((i) => i.address.split('/')[0]).sort(),
-          port.fixed_ips.map((f) => f.ip_address).sort(),
-        );
-      }
+      assert.equal(podIf.mac, port.mac_address);
+      assert.deepEqual(
+        r.ips.map((i) => i.address.split('/')[0]).sort(),
+        port.fixed_ips.map((f) => f.ip_address).sort(),
+      );
       assert.equal(r.ips.length, 2, 'one IPv4 and one IPv6 address');
       for (const ip of r.ips) {
         assert.equal(ip.interface, r.interfaces.indexOf(podIf));
@@ -195,7 +183,7 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
         assert.equal(del.code, 0, `DEL ${round}: ${del.stdout}`);
         assert.equal(del.stdout, '');
       }
-      if (daemon) assert.equal(await neutronPort(p.call('ADD').containerId!), undefined, 'port released');
+      assert.equal(await neutronPort(p.call('ADD').containerId!), undefined, 'port released');
       assert.ok(
         !(await readdir(join(cache, networkId))).some((f) => f.startsWith(p.call('ADD').containerId!)),
       );
@@ -230,21 +218,16 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
     };
     const r = await runCni(plugin(), c, conf('1.1.0', extra));
     assert.equal(r.code, 0, r.stdout);
-    const asked = daemon?.calls.filter((x) => x.route === '/add').at(-1)?.body;
-    if (daemon) {
-      assert.deepEqual(asked, {
-        container_id: base.containerId,
-        ifname: 'eth0',
-        network_id: networkId,
-        netns: p.netns,
-        subnet_id: v4,
-        mac,
-        pod: { namespace: 'ns1', name: 'web-0', uid },
-        labels: extra.args.cni.labels,
-        policy_group_id: 'g1',
-        mtu: 1400,
-      });
-    }
+    // what was asked shows in the port the daemon made: the pod's name and UID, the MAC, one subnet
+    const port = await neutronPort(base.containerId!);
+    assert.ok(port);
+    assert.equal(port.name, 'ns1/web-0/eth0');
+    assert.equal(port.device_id, uid);
+    assert.equal(port.mac_address, mac);
+    assert.deepEqual(
+      port.fixed_ips.map((f) => f.subnet_id),
+      [v4],
+    );
     const res = r.json as {
       interfaces: { mac?: string; mtu?: number; sandbox?: string }[];
       ips: { address: string }[];
@@ -272,7 +255,7 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
     execFileSync('ip', ['netns', 'del', p.netns.slice(11)]);
     const del = await runCni(plugin(), p.call('DEL'), conf('1.0.0'));
     assert.equal(del.code, 0, del.stdout);
-    if (daemon) assert.equal(await neutronPort(p.call('ADD').containerId!), undefined);
+    assert.equal(await neutronPort(p.call('ADD').containerId!), undefined);
   });
 
   it('is the first plugin of a chained conflist: tuning gets our result as prevResult', async () => {

@@ -1,6 +1,6 @@
 /**
- * The whole pod path on the lab with osnet-ovs as the delegate: openstack-port-cni asks the daemon (the
- * lab stand-in, or a real one at OSNET_CNI_TEST_SOCKET) for a port, hands osnet-ovs ovs-cni's contract
+ * The whole pod path on the lab with osnet-ovs as the delegate: openstack-port-cni asks the real
+ * openstack-port-daemon (lab-cni, --node-name = this chassis' hostname, so OVN binds here) for a port, hands osnet-ovs ovs-cni's contract
  * (ovnPort, mac, static IPAM, mtu, bridge, socket_file) at 1.1.0, which calls Debian's static at 1.0.0.
  * Two pods' ports go ACTIVE through OVN and ping each other; CHECK passes; DEL leaves no OVS port, no veth
  * and no Neutron port.
@@ -15,27 +15,24 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NotFoundError } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
+import { attachmentPort } from '../testing/cni/attachment-port.ts';
 import { builtPlugins, removeBuiltPlugins } from '../testing/cni/binaries.ts';
-import { type LabPortDaemon, startLabPortDaemon } from '../testing/cni/lab-port-daemon.ts';
 import { type CniCall, runCni } from '../testing/cni/run.ts';
+import { type Daemon, startDaemon } from '../testing/daemon/daemon.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
 import { LAB_DIR, testName } from '../testing/openstack/lab.ts';
 import { hostIfname } from './ovs/link.ts';
 
 const DB = `unix:${LAB_DIR}/run/ovs/db.sock`;
-const skip =
-  process.env.OSNET_CNI_TEST_SOCKET !== undefined
-    ? 'needs the lab stand-in daemon to see port ids'
-    : !existsSync(`${LAB_DIR}/run/ovs/db.sock`)
-      ? 'the lab OVS is not up'
-      : false;
+const skip = !existsSync(`${LAB_DIR}/run/ovs/db.sock`) ? 'the lab OVS is not up' : false;
 const tag = `${process.pid % 100000}`;
 const V4 = `10.${Math.floor(Math.random() * 200) + 20}.${Math.floor(Math.random() * 200) + 20}`;
 
 describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
-  const lab = labFixture(['lab-admin'], 'network');
+  const lab = labFixture(['lab-cni'], 'network');
   let net: ServiceClient;
-  let daemon: LabPortDaemon;
+  let daemon: Daemon;
+  const portIds = new Map<number, string>();
   let networkId: string;
   let bin: string;
   let cache: string;
@@ -52,8 +49,12 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     await net.post('subnets', {
       body: { subnet: { network_id: networkId, ip_version: 4, cidr: `${V4}.0/24` } },
     });
-    daemon = await startLabPortDaemon(net);
-    lab.cleanup.defer(() => daemon.close());
+    // node = hostname (the harness' default): binding:host_id names this chassis, so OVN binds the ports
+    daemon = await startDaemon();
+    lab.cleanup.defer(async () => {
+      await daemon.stop();
+      await daemon.remove();
+    });
     bin = await builtPlugins();
     cache = await mkdtemp(join(tmpdir(), 'osnet-cni-cache-'));
     for (const p of pods) execFileSync('ip', ['netns', 'add', p.ns]);
@@ -86,18 +87,25 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     delegate_plugin: 'osnet-ovs',
     bridge: 'br-int',
     socket_file: DB,
-    socket_path: daemon.socketPath,
+    socket_path: daemon.socket,
     delegate: { tx_offload: false },
     ...extra,
   });
   const plugin = () => join(bin, 'openstack-port-cni');
-  const portOf = (i: number) => daemon.ports.get(`${networkId}/${pods[i]!.id}/eth0`)!;
+  const portOf = (i: number) => portIds.get(i)!;
+  async function lookUp(i: number): Promise<string> {
+    const p = await attachmentPort(net, { container_id: pods[i]!.id, ifname: 'eth0', network_id: networkId });
+    assert.ok(p, `a port for pod ${i}`);
+    portIds.set(i, p.id);
+    return p.id;
+  }
 
   it('ADD attaches both pods; OVN binds their ports (ACTIVE) and they ping', async () => {
     for (const i of [0, 1]) {
       const r = await runCni(plugin(), call(i, 'ADD'), conf());
       assert.equal(r.code, 0, r.stdout);
       results.push(r.json!);
+      await lookUp(i);
       const ids = spawnSync(
         'ovs-vsctl',
         [`--db=${DB}`, 'get', 'Interface', hostIfname(pods[i]!.id, 'eth0'), 'external_ids:iface-id'],
@@ -136,7 +144,10 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
   });
 
   it('GC goes to osnet-ovs and the daemon: only the attachment not valid loses its OVS port and its Neutron port', async () => {
-    for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'ADD'), conf())).code, 0);
+    for (const i of [0, 1]) {
+      assert.equal((await runCni(plugin(), call(i, 'ADD'), conf())).code, 0);
+      await lookUp(i);
+    }
     const [gone, kept] = [portOf(0), portOf(1)];
     const gc = await runCni(
       plugin(),

@@ -26,6 +26,10 @@ describe('protocol bodies', () => {
       ips: ['10.0.0.5/24', 'fd00::5'],
       pod: { namespace: 'default', name: 'web-0', uid: 'a1b2' },
       policy_group_id: 'app-1',
+      labels: [
+        { key: 'app', value: 'web' },
+        { key: 'tier', value: '' },
+      ],
       mtu: 1400,
     };
     assert.deepEqual(parseAdd(add), { ...add, mac: 'fa:16:3e:00:00:01' });
@@ -48,6 +52,17 @@ describe('protocol bodies', () => {
     refuses(() => parseAdd({ ...KEY, ips: ['10.0.0.5/24', '10.0.0.300'] }), 'OSNET_ERR_VALIDATION', 'ips[1]');
     refuses(() => parseAdd({ ...KEY, pod: { name: 'Web' } }), 'OSNET_ERR_VALIDATION', 'pod.name');
     refuses(() => parseAdd({ ...KEY, pod: { node: 'x' } }), 'OSNET_ERR_UNSUPPORTED', 'pod.node');
+    refuses(() => parseAdd({ ...KEY, labels: [{ key: 'a' }] }), 'OSNET_ERR_VALIDATION', 'labels[0].value');
+    refuses(
+      () => parseAdd({ ...KEY, labels: [{ key: '', value: 'v' }] }),
+      'OSNET_ERR_VALIDATION',
+      'labels[0].key',
+    );
+    refuses(
+      () => parseAdd({ ...KEY, labels: [{ key: 'a', value: 'v', x: 1 }] }),
+      'OSNET_ERR_UNSUPPORTED',
+      'labels[0].x',
+    );
     refuses(() => parseAdd({ ...KEY, 'binding:host_id': 'x' }), 'OSNET_ERR_UNSUPPORTED', 'binding:host_id');
     refuses(() => parseAdd({ ...KEY, mtu: 67 }), 'OSNET_ERR_VALIDATION', 'mtu');
     refuses(() => parseDel({ ...KEY, mac: 'fa:16:3e:00:00:01' }), 'OSNET_ERR_UNSUPPORTED', 'mac');

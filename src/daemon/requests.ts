@@ -126,8 +126,18 @@ const ADD_KEYS = [
   'ips',
   'pod',
   'policy_group_id',
+  'labels',
   'mtu',
 ] as const;
+
+/** CONVENTIONS' labels: the plugin passes args.cni.labels on as given; the daemon only bounds them. */
+function label(v: unknown, f: string): { key: string; value: string } {
+  const o = object(v, f);
+  onlyKeys(o, ['key', 'value'], f);
+  if (typeof o.value !== 'string') bad(`${f}.value`, `must be a string, not ${shown(o.value)}`);
+  if (o.value.length > 255) bad(`${f}.value`, 'must be at most 255 characters');
+  return { key: str(o.key, `${f}.key`, /^[^\0]+$/, 'a label key', 255), value: o.value };
+}
 
 export function parseAdd(body: unknown): AddRequest {
   const o = object(body, 'body');
@@ -149,6 +159,10 @@ export function parseAdd(body: unknown): AddRequest {
   );
   set('pod', opt(o, 'pod', pod));
   set('policy_group_id', opt(o, 'policy_group_id', groupId));
+  set(
+    'labels',
+    opt(o, 'labels', (v, f) => list(v, f, label, 64)),
+  );
   set('mtu', opt(o, 'mtu', mtu));
   return out;
 }

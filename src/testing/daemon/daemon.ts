@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildNative } from '../../../scripts/build-native.ts';
 import { LAB_CLOUDS, REPO_ROOT } from '../openstack/lab.ts';
 
 export const ENTRY = join(REPO_ROOT, 'src', 'cmd', 'openstack-port-daemon.ts');
@@ -53,6 +54,8 @@ export interface StartOptions {
 }
 
 export async function startDaemon(o: StartOptions = {}): Promise<Daemon> {
+  // the socket's peer check needs the SO_PEERCRED addon (built once, then reused)
+  await buildNative();
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'osnet-daemon-')));
   const socket = join(dir, 'run', 'cni.sock');
   const health = join(dir, 'run', 'health.sock');

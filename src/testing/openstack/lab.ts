@@ -19,7 +19,7 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export const LAB_DIR = process.env.OSNET_LAB_DIR ?? '/var/lib/osnet-lab';
 export const LAB_CLOUDS = join(LAB_DIR, 'clouds.yaml');
 
-export type LabCloudName = 'lab-admin' | 'lab-demo' | 'lab-demo2' | 'lab-appcred';
+export type LabCloudName = 'lab-admin' | 'lab-demo' | 'lab-demo2' | 'lab-appcred' | 'lab-cni';
 
 /** Points OS_CLIENT_CONFIG_FILE at the lab's clouds.yaml; throws a clear error when the lab was never brought up. */
 export function useLabConfig(): void {

@@ -1,0 +1,38 @@
+/**
+ * bench/cni.ts run tiny on the lab (1 pod per path, 2 concurrent ADDs): it runs end to end, prints a row of
+ * figures for every measurement, and counts the Neutron calls of the concurrent ADDs from the daemon's log.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { LAB_DIR } from '../src/testing/openstack/lab.ts';
+
+const FIG = String.raw`\d+\.\d`;
+const skip = !existsSync(`${LAB_DIR}/run/ovs/db.sock`) ? 'the lab OVS is not up' : false;
+
+test('bench/cni.ts prints every row, with figures', { skip }, () => {
+  const r = spawnSync(
+    process.execPath,
+    [join(import.meta.dirname, 'cni.ts'), '--n', '1', '--concurrent', '2', '--start-runs', '3'],
+    { encoding: 'utf8', timeout: 400_000 },
+  );
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  for (const [what, n] of [
+    ['start: node -e 0', 3],
+    ['start: openstack-port-cni VERSION', 3],
+    ['ADD, cold', 1],
+    ['DEL, cold', 1],
+    ['ADD, warm pool', 1],
+    ['DEL, warm pool', 1],
+    ['ADD, 2 concurrent \\(each\\)', 2],
+  ] as const) {
+    assert.match(r.stdout, new RegExp(`^\\| ${what} \\| ${n} \\| ${FIG} \\| ${FIG} \\|$`, 'm'), what);
+  }
+  const conc = /^\| 2 \| (\d+\.\d\d) \| (\d+) \| (\d+) \| (\d+\.\d) \|$/m.exec(r.stdout);
+  assert.ok(conc, r.stdout);
+  assert.equal(conc[2], '0', 'no concurrent ADD failed');
+  // each ADD creates at least its port: the count is read from the daemon's log, not made up
+  assert.ok(Number(conc[3]) >= 2, `Neutron calls ${conc[3]}`);
+});

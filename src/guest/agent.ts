@@ -7,7 +7,9 @@
  * @example
  *   await syncOnce({ source: { source: 'auto' }, format: 'netplan', root: '/', log });
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkEvent } from '../host/link-monitor.ts';
 import { withLock } from '../host/lock.ts';
@@ -47,8 +49,17 @@ export interface SyncHint {
   pollMs: number;
 }
 
+/**
+ * Set once a sync of this boot succeeded; under run/, which is a tmpfs, so a reboot clears it and the
+ * next first sync reads the config drive again.
+ */
+export function bootSyncedPath(root: string): string {
+  return join(root, 'run', 'osnet-guest', 'boot-synced');
+}
+
 async function snapshot(opts: AgentOptions): Promise<{ cfg: NetworkConfig; macs: Map<string, string> }> {
-  const { raw } = await loadSource(opts.source);
+  const bootSynced = existsSync(bootSyncedPath(opts.root));
+  const { raw } = await loadSource(bootSynced ? { ...opts.source, bootSynced } : opts.source);
   const cfg = parse(raw);
   const macs = opts.macMap ?? (await readSystemMacs(opts.sysRoot));
   return { cfg, macs };
@@ -74,12 +85,13 @@ function disagreement(
   return out;
 }
 
-/** Loads, validates and applies once, holding the root's lock; see the module comment. */
-export function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
-  return withLock(join(opts.root, 'run', 'osnet-guest.lock'), () => syncLocked(opts, hint));
-}
-
-async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
+/**
+ * Loads, validates and applies once; see the module comment. The wait for the metadata runs outside the
+ * root's lock: it can last --wait (120 s), and a sync that needs no wait (the seed's `apply --b64` through
+ * qemu-guest-agent) must not queue behind it. Only the apply, which reads and writes the files and state,
+ * holds the lock.
+ */
+export async function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<ApplyResult> {
   const log = opts.log;
   let { cfg, macs } = await snapshot(opts);
   if (hint && hint.events.length > 0) {
@@ -94,6 +106,20 @@ async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyRes
     if (waiting.length > 0)
       log.warn({ waiting, waitedMs: hint.waitMs }, 'metadata still disagrees; applying what matches');
   }
+  return withLock(join(opts.root, 'run', 'osnet-guest.lock'), async () => {
+    // NICs can have come or gone while another sync held the lock.
+    if (!opts.macMap) macs = await readSystemMacs(opts.sysRoot);
+    return applyLocked(opts, cfg, macs, hint);
+  });
+}
+
+async function applyLocked(
+  opts: AgentOptions,
+  cfg: NetworkConfig,
+  macs: Map<string, string>,
+  hint?: SyncHint,
+): Promise<ApplyResult> {
+  const log = opts.log;
   const { cfg: present, dropped } = dropAbsentLinks(cfg, macs);
   for (const id of dropped) log.warn({ link: id }, 'link left out: its NIC is not on the system');
   const absent = cfg.links.flatMap((l, i) =>
@@ -110,6 +136,7 @@ async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyRes
     ...(opts.verify !== undefined ? { verify: opts.verify } : {}),
   });
   for (const nic of result.touched) log.info({ nic, format: opts.format }, 'NIC reconfigured');
+  await markBootSynced(opts.root);
   // A plain apply names what it could not configure (exit 69); the NICs that are there are configured and
   // the files of the absent ones kept, so a NIC that appears late is configured by its udev event.
   if (absent.length > 0 && !(hint && hint.events.length > 0)) {
@@ -121,4 +148,11 @@ async function syncLocked(opts: AgentOptions, hint?: SyncHint): Promise<ApplyRes
     );
   }
   return result;
+}
+
+async function markBootSynced(root: string): Promise<void> {
+  const p = bootSyncedPath(root);
+  if (existsSync(p)) return;
+  await mkdir(dirname(p), { recursive: true });
+  await writeFile(p, `${new Date().toISOString()}\n`);
 }

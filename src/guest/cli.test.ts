@@ -202,6 +202,12 @@ test('the udev rule parses and fires for a NIC add, as udevadm test shows', asyn
     const r = await runCli(['install', '--root', root, '--binary', process.execPath, '--no-activate']);
     assert.equal(r.code, 0, r.stderr);
     await mkdir(join(root, 'run-udev'));
+    // A rule before ours renames the NIC, as NAME= and predictable naming do on a real hot-add: the event
+    // must name the NIC the system has by then, not the kernel's first name.
+    await writeFile(
+      join(root, 'etc/udev/rules.d/10-osnet-test-rename.rules'),
+      'SUBSYSTEM=="net", ACTION=="add", KERNEL=="osg-u0", NAME="osg-u0r"\n',
+    );
     // A private mount namespace inside the test netns: the rules directory and udev's database are
     // bind-mounted from the temp root, so the host's udev is neither read nor written. /run gets a private
     // tmpfs first: on a machine where udev never ran there is no /run/udev to bind over.
@@ -217,7 +223,7 @@ test('the udev rule parses and fires for a NIC add, as udevadm test shows', asyn
       encoding: 'utf8',
     });
     assert.match(out, /Reading rules file: \/etc\/udev\/rules\.d\/99-osnet-guest\.rules/);
-    assert.match(out, /^run: '\/usr\/bin\/systemd-run .*\/usr\/local\/bin\/osnet-guest event add osg-u0'$/m);
+    assert.match(out, /^run: '\/usr\/bin\/systemd-run .*\/usr\/local\/bin\/osnet-guest event add osg-u0r'$/m);
     assert.doesNotMatch(out, /99-osnet-guest\.rules:\d+ .*(invalid|error)/i);
   } finally {
     await ns.destroy();

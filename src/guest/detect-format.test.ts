@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,6 +37,27 @@ test('distribution → format', async () => {
     await mkdir(join(root, 'etc/netplan'), { recursive: true });
     await mkdir(join(root, 'usr/sbin/netplan'), { recursive: true });
     assert.equal(formatFor({ ID: 'debian', VERSION_ID: '13' }, root), 'netplan');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('Debian picks the stack that is installed: NetworkManager without ifupdown, ifupdown when ifup is there', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'osg-os-'));
+  const debian = { ID: 'debian', VERSION_ID: '12' };
+  try {
+    // The Debian 12 network-manager image: NetworkManager's binary and config, no ifupdown. A bare
+    // /etc/network/interfaces (left by netbase or an old install) is no sign of ifup.
+    await mkdir(join(root, 'etc/NetworkManager'), { recursive: true });
+    await mkdir(join(root, 'usr/sbin'), { recursive: true });
+    await writeFile(join(root, 'usr/sbin/NetworkManager'), '');
+    await mkdir(join(root, 'etc/network'), { recursive: true });
+    await writeFile(join(root, 'etc/network/interfaces'), 'source-directory /etc/network/interfaces.d\n');
+    assert.equal(formatFor(debian, root), 'networkmanager');
+    // Both installed: ifupdown stays the Debian default.
+    await mkdir(join(root, 'sbin'), { recursive: true });
+    await writeFile(join(root, 'sbin/ifup'), '');
+    assert.equal(formatFor(debian, root), 'ifupdown');
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -25,8 +25,9 @@ export function udevRule(bin = BIN_PATH): string {
   return [
     '# Installed by osnet-guest: apply OpenStack network_data.json when a NIC is hot-added or hot-removed.',
     '# systemd-run takes the work out of udev (which forbids IP traffic and kills slow RUN programs).',
+    '# $name, not $kernel: by the time RUN is formatted NAME= and predictable naming (eth0 -> ens7) have run.',
     'SUBSYSTEM=="net", ACTION=="add|remove", KERNEL!="lo", \\',
-    `  RUN+="/usr/bin/systemd-run --no-block --collect --quiet --unit=osnet-guest-event-$env{SEQNUM} ${bin} event $env{ACTION} $kernel"`,
+    `  RUN+="/usr/bin/systemd-run --no-block --collect --quiet --unit=osnet-guest-event-$env{SEQNUM} ${bin} event $env{ACTION} $name"`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 /**
  * Where network_data.json comes from: config drive, metadata service, a file, stdin, or a base64
- * argument. `auto` prefers the config drive (no network needed) and falls back to the metadata service.
+ * argument. `auto` prefers the config drive (no network needed) for the first sync of a boot, falling back to
+ * the metadata service, and reads the metadata service alone once a sync of this boot has succeeded.
  *
  * @example
  *   const { raw, origin } = await loadSource({ source: 'file', input: '/tmp/network_data.json' });
@@ -25,6 +26,11 @@ export interface SourceOptions {
   configDrive?: ConfigDriveOptions;
   stdin?: NodeJS.ReadableStream;
   log?: Logger;
+  /**
+   * A sync of this boot already succeeded: `auto` then reads the metadata service only. Nova writes the
+   * config drive once, at boot, and never updates it, so after boot it is stale for every NIC event.
+   */
+  bootSynced?: boolean;
 }
 
 export interface Loaded {
@@ -73,6 +79,7 @@ export async function loadSource(opts: SourceOptions): Promise<Loaded> {
         origin: opts.metadata?.url ?? DEFAULT_METADATA_URL,
       };
     default: {
+      if (opts.bootSynced) return loadSource({ ...opts, source: 'metadata' });
       const hasDrive =
         opts.configDrive?.dir !== undefined || (await findConfigDrive(opts.configDrive)) !== undefined;
       if (hasDrive) return { raw: await readConfigDrive(opts.configDrive), origin: 'config-drive' };

@@ -57,5 +57,7 @@ export const ifupdown = {
     },
   },
   ownsDns: (root) => !existsSync(join(root, 'sbin/resolvconf')),
-  installed: ['etc/network/interfaces'],
+  // The binary, not /etc/network/interfaces: that file stays behind (or is made by other packages) on
+  // systems without ifupdown, where detection picking it fails every apply with "ifup not found".
+  installed: ['sbin/ifup'],
 } as const satisfies GuestFormat;

@@ -17,10 +17,11 @@ import { NotFoundError } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { attachmentPort } from '../testing/cni/attachment-port.ts';
 import { builtPlugins, removeBuiltPlugins } from '../testing/cni/binaries.ts';
+import { networkWithDaemon } from '../testing/cni/network-daemon.ts';
 import { type CniCall, runCni } from '../testing/cni/run.ts';
-import { type Daemon, startDaemon } from '../testing/daemon/daemon.ts';
+import type { Daemon } from '../testing/daemon/daemon.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
-import { LAB_DIR, testName } from '../testing/openstack/lab.ts';
+import { LAB_DIR } from '../testing/openstack/lab.ts';
 import { hostIfname } from './ovs/link.ts';
 
 const DB = `unix:${LAB_DIR}/run/ovs/db.sock`;
@@ -41,20 +42,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
 
   before(async () => {
     [, [net]] = await lab.open();
-    const { body } = await net.post<{ network: { id: string } }>('networks', {
-      body: { network: { name: testName('tovs') } },
-    });
-    networkId = body.network.id;
-    lab.cleanup.defer(() => net.delete(`networks/${networkId}`));
-    await net.post('subnets', {
-      body: { subnet: { network_id: networkId, ip_version: 4, cidr: `${V4}.0/24` } },
-    });
-    // node = hostname (the harness' default): binding:host_id names this chassis, so OVN binds the ports
-    daemon = await startDaemon();
-    lab.cleanup.defer(async () => {
-      await daemon.stop();
-      await daemon.remove();
-    });
+    ({ networkId, daemon } = await networkWithDaemon(lab, net, 'tovs', V4));
     bin = await builtPlugins();
     cache = await mkdtemp(join(tmpdir(), 'osnet-cni-cache-'));
     for (const p of pods) execFileSync('ip', ['netns', 'add', p.ns]);

@@ -18,9 +18,10 @@ import type { ServiceClient } from '../openstack/client/service-client.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
 import { attachmentPort } from '../testing/cni/attachment-port.ts';
 import { builtPlugins, removeBuiltPlugins } from '../testing/cni/binaries.ts';
-import { type Daemon, startDaemon } from '../testing/daemon/daemon.ts';
+import { networkWithDaemon } from '../testing/cni/network-daemon.ts';
+import type { Daemon } from '../testing/daemon/daemon.ts';
 import { labFixture } from '../testing/openstack/fixture.ts';
-import { LAB_DIR, REPO_ROOT, testName } from '../testing/openstack/lab.ts';
+import { LAB_DIR, REPO_ROOT } from '../testing/openstack/lab.ts';
 import { hostIfname } from './ovs/link.ts';
 
 const DB = `unix:${LAB_DIR}/run/ovs/db.sock`;
@@ -89,19 +90,7 @@ describe('podman runs two containers through openstack-port-cni, osnet-ovs and O
 
   before(async () => {
     [, [net]] = await lab.open();
-    const { body } = await net.post<{ network: { id: string } }>('networks', {
-      body: { network: { name: testName('podman') } },
-    });
-    networkId = body.network.id;
-    lab.cleanup.defer(() => net.delete(`networks/${networkId}`));
-    await net.post('subnets', {
-      body: { subnet: { network_id: networkId, ip_version: 4, cidr: `${V4}.0/24` } },
-    });
-    daemon = await startDaemon();
-    lab.cleanup.defer(async () => {
-      await daemon.stop();
-      await daemon.remove();
-    });
+    ({ networkId, daemon } = await networkWithDaemon(lab, net, 'podman', V4));
     dir = await mkdtemp(join(tmpdir(), 'osnet-podman-'));
     const bin = await builtPlugins();
     const plugins = join(dir, 'cni-bin');

@@ -13,30 +13,15 @@ import type { PassResult } from './agent.ts';
 export function agentMetrics(prom: PromClient, registry: Registry) {
   const labels = ['hub', 'spoke', 'public_key'] as const;
   const r = [registry];
-  const handshake = new prom.Gauge({
-    name: 'wireguard_peer_last_handshake_seconds',
-    help: 'Unix time of the latest handshake (0: never)',
-    labelNames: labels,
-    registers: r,
-  });
-  const rx = new prom.Gauge({
-    name: 'wireguard_peer_receive_bytes_total',
-    help: 'Bytes received from the peer',
-    labelNames: labels,
-    registers: r,
-  });
-  const tx = new prom.Gauge({
-    name: 'wireguard_peer_transmit_bytes_total',
-    help: 'Bytes sent to the peer',
-    labelNames: labels,
-    registers: r,
-  });
-  const up = new prom.Gauge({
-    name: 'osnet_wg_peer_up',
-    help: '1 while the latest handshake is recent',
-    labelNames: labels,
-    registers: r,
-  });
+  const peerGauge = (name: string, help: string) =>
+    new prom.Gauge({ name, help, labelNames: labels, registers: r });
+  const handshake = peerGauge(
+    'wireguard_peer_last_handshake_seconds',
+    'Unix time of the latest handshake (0: never)',
+  );
+  const rx = peerGauge('wireguard_peer_receive_bytes_total', 'Bytes received from the peer');
+  const tx = peerGauge('wireguard_peer_transmit_bytes_total', 'Bytes sent to the peer');
+  const up = peerGauge('osnet_wg_peer_up', '1 while the latest handshake is recent');
   const passes = new prom.Counter({
     name: 'osnet_wg_passes_total',
     help: 'Reconcile passes',

@@ -6,14 +6,14 @@
  * @example
  *   renderNetplan(resolveNames(parse(json), macs)); // [{ path: '/etc/netplan/50-osnet-eth0.yaml', ... }]
  */
-import { stringify } from 'yaml';
 import { isDefaultRoute, needsOnLink } from '../../model/routes.ts';
 import type { NetworkConfig } from '../../model/types.ts';
 import { type NicView, nicViews } from '../nic.ts';
 import { resolvedDropIn } from '../resolved.ts';
 import { DEFAULT_HEADER, type RenderedFile, type RenderOptions } from '../types.ts';
+import { writeYaml, type YamlValue } from './yaml-writer.ts';
 
-type Yaml = Record<string, unknown>;
+type Yaml = { [key: string]: YamlValue | undefined };
 
 function routes(nic: NicView): Yaml[] {
   return nic.routes.map((r) => ({
@@ -80,7 +80,7 @@ export function renderNetplan(cfg: NetworkConfig, opts: RenderOptions = {}): Ren
   const global = resolvedDropIn(cfg, opts);
   const files = nicViews(cfg).map((nic): RenderedFile => {
     const doc = { network: { version: 2, [SECTION[nic.link.kind]]: { [nic.name]: device(nic) } } };
-    const body = stringify(doc, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+    const body = writeYaml(doc);
     return {
       path: `/etc/netplan/${ORDER[nic.link.kind]}-osnet-${nic.name}.yaml`,
       content: `# ${opts.header ?? DEFAULT_HEADER}\n${body}`,

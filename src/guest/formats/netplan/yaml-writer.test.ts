@@ -68,7 +68,8 @@ const TRICKY = [
 
 test('tricky strings as keys and values read back as themselves', () => {
   const doc: Record<string, YamlValue> = {};
-  for (const [i, s] of TRICKY.entries()) doc[s] = { value: s, list: [s, i, i % 2 === 0], nested: [{ [s]: s }] };
+  for (const [i, s] of TRICKY.entries())
+    doc[s] = { value: s, list: [s, i, i % 2 === 0], nested: [{ [s]: s }] };
   doc.empty = { list: [], map: {} };
   assert.deepEqual(parseYaml(writeYaml(doc)), doc);
 });

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import * as prom from 'prom-client';
 import { silentLogger } from '../../lib/log.ts';
 import type { Cloud } from '../../openstack/client/cloud.ts';
+import type { ServiceClient } from '../../openstack/client/service-client.ts';
 import { mutualTls } from '../../server/tls.ts';
 import { labFixture } from '../../testing/openstack/fixture.ts';
 import { testName } from '../../testing/openstack/lab.ts';
@@ -47,7 +48,7 @@ describe('external API: authorisation with real Keystone tokens (lab)', () => {
     (await call(who, 'GET', `/networking/v1/external/policies${q}`)).body;
 
   before(async () => {
-    let identity;
+    let identity: ServiceClient;
     [clouds, [identity]] = await lab.open();
     const values = await Promise.all(clouds.map(async (x) => (await x.token()).value));
     [tok.admin, tok.demo, tok.demo2] = values as [string, string, string];

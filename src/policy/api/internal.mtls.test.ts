@@ -1,20 +1,22 @@
 // The internal API over real mutual TLS, with curl as the client and certificates made by `osnet policy
-// certs`; the answers are compared with seed 003's examples (fixtures/, copied from the seed).
+// certs`; the answers are compared with seed 003's examples (fixtures/, copied from the seed). On both
+// stores: the tags and the answers must not depend on which one runs.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import * as prom from 'prom-client';
 import { silentLogger } from '../../lib/log.ts';
 import { mutualTls } from '../../server/tls.ts';
 import { REPO_ROOT } from '../../testing/openstack/lab.ts';
 import { curl } from '../../testing/policy/curl.ts';
-import { type TestRepo, testPolicyRepo } from '../../testing/policy/repo.ts';
+import { describeStores } from '../../testing/store/stores.ts';
 import type { PolicyRepo } from '../model.ts';
 import { type PolicyServer, startPolicyServer } from '../server.ts';
+import { openPolicyRepo } from '../store/index.ts';
 
 const run = promisify(execFile);
 const fixture = async (name: string) =>
@@ -56,9 +58,9 @@ async function loadSeed(repo: PolicyRepo): Promise<void> {
   );
 }
 
-describe('internal API over mutual TLS (curl)', () => {
+describeStores('internal API over mutual TLS (curl)', (ctx) => {
   let dir: string;
-  let t: TestRepo;
+  let t: { repo: PolicyRepo };
   let server: PolicyServer;
   let url: string;
   let good: string[];
@@ -70,7 +72,7 @@ describe('internal API over mutual TLS (curl)', () => {
     await Promise.all(
       ['good', 'other'].map((d) => run(process.execPath, [osnet, 'policy', 'certs', '--out', join(dir, d)])),
     );
-    t = await testPolicyRepo();
+    t = { repo: await openPolicyRepo({ url: ctx.url }) };
     await loadSeed(t.repo);
     server = await startPolicyServer({
       repo: t.repo,
@@ -93,7 +95,7 @@ describe('internal API over mutual TLS (curl)', () => {
   });
   after(async () => {
     await server?.close();
-    await t?.close();
+    await t?.repo.close();
     await rm(dir, { recursive: true, force: true });
   });
 

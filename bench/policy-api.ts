@@ -1,20 +1,27 @@
 /**
  * The policy server's internal API at the public server's validated scale: 60,000 policies over 20,000
- * apps in the embedded store (a temp file), served over mutual TLS (the pinned TLS 1.2 suite), read by a
+ * apps in the embedded store (a temp file) or PostgreSQL, served over mutual TLS (the pinned TLS 1.2 suite), read by a
  * client with CONCURRENCY requests in flight. Prints requests per second and p50/p99 latency for
  * `?id=` with 1 and with 100 ids, and for a poll answered 304 by its ETag. Figures only.
  *
- *   node bench/policy-api.ts [--apps 20000] [--per-app 3] [--concurrency 16] [--requests 2000]
+ *   node bench/policy-api.ts [--store sqlite|postgres] [--apps 20000] [--per-app 3] [--concurrency 16] [--requests 2000]
+ *
+ * `--store postgres` uses a new database on the lab's PostgreSQL (scripts/lab/up), dropped at the end.
  */
+
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import * as prom from 'prom-client';
 import { Agent, request } from 'undici';
 import { silentLogger } from '../src/lib/log.ts';
 import { generateCerts } from '../src/policy/certs/generate.ts';
 import type { Policy } from '../src/policy/model.ts';
 import { startPolicyServer } from '../src/policy/server.ts';
+import { openPolicyRepo } from '../src/policy/store/index.ts';
 import { mutualTls } from '../src/server/tls.ts';
 import { testPolicyRepo } from '../src/testing/policy/repo.ts';
+import { labPostgresUrl, withDatabase } from '../src/testing/store/stores.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +29,7 @@ const { values } = parseArgs({
     'per-app': { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '16' },
     requests: { type: 'string', default: '2000' },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const APPS = Number(values.apps);
@@ -30,7 +38,25 @@ const CONCURRENCY = Number(values.concurrency);
 const REQUESTS = Number(values.requests);
 const app = (i: number) => `bench-app-${(i % APPS).toString().padStart(6, '0')}`;
 
-const t = await testPolicyRepo();
+async function pgAdmin(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: await labPostgresUrl() });
+  await c.connect();
+  await c.query(sql).finally(() => c.end());
+}
+async function openRepo() {
+  if (values.store !== 'postgres') return testPolicyRepo();
+  const db = `osnet_bench_${randomBytes(6).toString('hex')}`;
+  await pgAdmin(`create database ${db}`);
+  const repo = await openPolicyRepo({ url: withDatabase(await labPostgresUrl(), db) });
+  return {
+    repo,
+    async close() {
+      await repo.close();
+      await pgAdmin(`drop database if exists ${db} with (force)`);
+    },
+  };
+}
+const t = await openRepo();
 const t0 = performance.now();
 const all: Policy[] = [];
 for (let i = 0; i < APPS; i++)
@@ -43,7 +69,7 @@ for (let i = 0; i < APPS; i++)
     });
 for (let i = 0; i < all.length; i += 2000) await t.repo.createPolicies(all.slice(i, i + 2000));
 console.log(
-  `store: ${all.length} policies over ${APPS} apps loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  `store (${values.store}): ${all.length} policies over ${APPS} apps loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
 const certs = await generateCerts();

@@ -68,6 +68,9 @@ test('a schema failure is a 400 naming the JSON path of the bad field, in body a
     ['POST', '/items', { items: [{ name: 'a' }] }, 'body.items[0].port'],
     ['POST', '/items', { items: [{ name: 'a', port: 1, extra: 1 }] }, 'body.items[0].extra'],
     ['POST', '/items', { things: [] }, 'body.items'],
+    // a JSON body is taken as sent: a string is not a number
+    ['POST', '/items', { items: [{ name: 'a', port: '8' }] }, 'body.items[0].port'],
+    ['POST', '/items', { items: [{ name: 1, port: 8 }] }, 'body.items[0].name'],
     ['GET', '/q?limit=zero', undefined, 'query.limit'],
   ];
   for (const [method, url, payload, field] of cases) {

@@ -45,7 +45,11 @@ export function toHttpError(err: unknown): { error: OsnetError; status: number; 
   if (status >= 400 && status < 500) {
     const code = CLIENT_CODES[status] ?? 'OSNET_ERR_VALIDATION';
     // fastify's client-error messages describe the request, never the server
-    const e = new OsnetError(code, fe.message ?? 'bad request', status === 400 ? { field: 'body' } : {});
+    const message = fe.message ?? 'bad request';
+    const e =
+      status === 400
+        ? new OsnetError(code, `body: ${message}`, { field: 'body' })
+        : new OsnetError(code, message);
     return { error: e, status, internal: false };
   }
   return {

@@ -28,7 +28,7 @@ export interface MutualTls extends ServerTls {
 export const PINNED_VERSION: SecureVersion = 'TLSv1.2';
 export const PINNED_CIPHER = 'ECDHE-RSA-AES128-GCM-SHA256';
 
-export function serverTls(o: Omit<ServerTls, never>): ServerTls {
+export function serverTls(o: ServerTls): ServerTls {
   return { ...o };
 }
 

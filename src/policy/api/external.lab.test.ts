@@ -186,6 +186,15 @@ describe('external API: authorisation with real Keystone tokens (lab)', () => {
         { policies: [ok, { source: { id: a }, destination: { ...ok.destination, port: 80 } }] },
         'body.policies[1].destination.port',
       ],
+      [
+        {
+          policies: [
+            ok,
+            { source: { id: a }, destination: { id: b, protocol: 'tcp', ports: { start: '80', end: 80 } } },
+          ],
+        },
+        'body.policies[1].destination.ports.start',
+      ],
       [{ policies: ok }, 'body.policies'],
       [{}, 'body.policies'],
       ['{"policies": [', 'body'],
@@ -194,6 +203,7 @@ describe('external API: authorisation with real Keystone tokens (lab)', () => {
       const r = await call('demo', 'POST', '/networking/v1/external/policies', body);
       assert.equal(r.status, 400, JSON.stringify(body));
       assert.equal(r.body.error.field, field, JSON.stringify(r.body));
+      assert.ok(r.body.error.message.includes(field), `the message names the field: ${r.body.error.message}`);
     }
     const q = await call('demo', 'GET', '/networking/v1/external/policies?id=a;b');
     assert.equal(q.status, 400);

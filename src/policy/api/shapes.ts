@@ -19,7 +19,7 @@ export function policiesFromBody(body: PoliciesBody): Policy[] {
     const d = p.destination;
     const at = `body.policies[${i}].destination`;
     if (d.ports !== undefined && d.port !== undefined)
-      throw new OsnetError('OSNET_ERR_VALIDATION', `${at}: give ports or port, not both`, {
+      throw new OsnetError('OSNET_ERR_VALIDATION', `${at}.port: give ports or port, not both`, {
         field: `${at}.port`,
       });
     const ports = d.ports ?? (d.port === undefined ? undefined : { start: d.port, end: d.port });
@@ -28,7 +28,7 @@ export function policiesFromBody(body: PoliciesBody): Policy[] {
     if (ports.start > ports.end)
       throw new OsnetError(
         'OSNET_ERR_VALIDATION',
-        `${at}.ports: start ${ports.start} is after end ${ports.end}`,
+        `${at}.ports.start ${ports.start} is after ports.end ${ports.end}`,
         {
           field: `${at}.ports.start`,
         },

@@ -54,7 +54,7 @@ export async function openStore<DB>(opts: OpenStoreOptions): Promise<Store<DB>> 
     target.kind === 'sqlite'
       ? new Kysely<DB>({
           dialect: new NodeSqliteDialect({
-            open: () => openSqliteFile(target.file),
+            open: () => openSqliteFile(target.file, field),
             ...(opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs }),
           }),
         })

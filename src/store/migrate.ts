@@ -51,6 +51,8 @@ export async function migrate(
   for (const name of applied) log.info({ migration: name, table }, 'store: migration applied');
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
+    // before any migration ran, the store itself failed (cannot open, cannot connect): that error as is
+    if (!failed && error instanceof OsnetError) throw error;
     const mapped = storeError(error);
     if (mapped && !failed) throw mapped;
     throw new OsnetError(

@@ -1,10 +1,14 @@
 // The shared store on both dialects: migrations (idempotent, concurrent), typed errors, health, close.
 import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
+import { Writable } from 'node:stream';
 import { it } from 'node:test';
 import { type Generated, type Kysely, sql } from 'kysely';
 import { OsnetError } from '../lib/errors.ts';
-import { describeStores } from '../testing/store/stores.ts';
+import { createLogger } from '../lib/log.ts';
+import { describeStores, withDatabase } from '../testing/store/stores.ts';
 import { type Migration, openStore } from './index.ts';
+import { parseStoreUrl } from './url.ts';
 
 interface DB {
   items: { id: string; n: Generated<number> };
@@ -137,5 +141,85 @@ describeStores('store', (ctx) => {
     const s = await openStore<DB>({ url, migrations: MIGRATIONS });
     assert.deepEqual(await runs(s.db), ['0001_items', '0002_refs']);
     await s.close();
+  });
+
+  it('a concurrent writer conflict is OSNET_ERR_STORE_CONFLICT (PostgreSQL: serialization failure; SQLite: lock held past the timeout)', async () => {
+    const s = await openStore<DB>({ url: ctx.url, migrations: MIGRATIONS, busyTimeoutMs: 200 });
+    try {
+      if (ctx.kind === 'postgres') {
+        // write skew: both read the sum, both insert; SERIALIZABLE lets only one commit
+        let bothRead!: () => void;
+        const read = new Promise<void>((r) => {
+          let n = 0;
+          bothRead = () => {
+            if (++n === 2) r();
+          };
+        });
+        const writer = (id: string) =>
+          s.db
+            .transaction()
+            .setIsolationLevel('serializable')
+            .execute(async (trx) => {
+              await trx
+                .selectFrom('items')
+                .select((eb) => eb.fn.sum('n').as('total'))
+                .execute();
+              bothRead();
+              await read;
+              await trx.insertInto('items').values({ id, n: 1 }).execute();
+            });
+        const results = await Promise.allSettled([writer('skew-a'), writer('skew-b')]);
+        const failed = results.filter((r) => r.status === 'rejected');
+        assert.equal(failed.length, 1, JSON.stringify(results));
+        const err = (failed[0] as PromiseRejectedResult).reason;
+        assert.ok(err instanceof OsnetError, String(err));
+        assert.equal(err.code, 'OSNET_ERR_STORE_CONFLICT');
+      } else {
+        // another connection (another process, in production) holds the write lock
+        const other = new DatabaseSync((parseStoreUrl(ctx.url) as { file: string }).file);
+        other.exec('begin immediate');
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 10);
+        try {
+          const err = await thrown(s.db.insertInto('items').values({ id: 'locked' }).execute());
+          assert.equal(err.code, 'OSNET_ERR_STORE_CONFLICT');
+          // the wait did not block the event loop
+          assert.ok(ticks > 0, 'no timer ran while the store waited for the lock');
+          // released meanwhile, the same write goes through
+          setTimeout(() => other.exec('rollback'), 50);
+          await s.db.insertInto('items').values({ id: 'locked' }).execute();
+        } finally {
+          clearInterval(timer);
+          if (other.isTransaction) other.exec('rollback');
+          other.close();
+        }
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a store that cannot be reached or created fails at open, naming the field, without the password', async () => {
+    const lines: string[] = [];
+    const log = createLogger(
+      'store-test',
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    const url =
+      ctx.kind === 'postgres'
+        ? withDatabase(ctx.url, 'x')
+            .replace(/@[^/]+\//, '@127.0.0.1:1/')
+            .replace(/:\/\/([^:]+):[^@]+@/, '://$1:Pw-n0t-sh0wn@')
+        : '/etc/hostname/osnet/store.db';
+    const err = await thrown(openStore<DB>({ url, migrations: MIGRATIONS, field: 'OSNET_POLICY_DB', log }));
+    assert.equal(err.field, 'OSNET_POLICY_DB');
+    assert.equal(err.code, ctx.kind === 'postgres' ? 'OSNET_ERR_STORE_UNAVAILABLE' : 'OSNET_ERR_IO');
+    assert.doesNotMatch(JSON.stringify(err.toJSON()) + err.message + lines.join(''), /Pw-n0t-sh0wn/);
   });
 });

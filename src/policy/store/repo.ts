@@ -142,7 +142,7 @@ export class StorePolicyRepo implements PolicyRepo {
     );
   }
 
-  listPolicies(filter: PolicyFilter = {}): Promise<PolicyRecord[]> {
+  async listPolicies(filter: PolicyFilter = {}): Promise<PolicyRecord[]> {
     const checked: PolicyFilter = {
       ...(filter.ids ? { ids: checkIds(filter.ids, 'filter.ids') } : {}),
       ...(filter.sourceIds ? { sourceIds: checkIds(filter.sourceIds, 'filter.sourceIds') } : {}),

@@ -10,14 +10,14 @@ import { OsnetError } from '../../lib/errors.ts';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
-export function openSqliteFile(file: string): DatabaseSync {
+export function openSqliteFile(file: string, field = '--db'): DatabaseSync {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     closeSync(openSync(file, 'a', 0o600));
     chmodSync(file, 0o600);
   } catch (err) {
-    throw new OsnetError('OSNET_ERR_IO', `embedded store ${file}: ${(err as Error).message}`, {
-      field: '--db',
+    throw new OsnetError('OSNET_ERR_IO', `${field}: embedded store ${file}: ${(err as Error).message}`, {
+      field,
       cause: err,
     });
   }
@@ -33,8 +33,8 @@ export function openSqliteFile(file: string): DatabaseSync {
     db.exec('pragma busy_timeout = 0');
   } catch (err) {
     db.close();
-    throw new OsnetError('OSNET_ERR_IO', `embedded store ${file}: ${(err as Error).message}`, {
-      field: '--db',
+    throw new OsnetError('OSNET_ERR_IO', `${field}: embedded store ${file}: ${(err as Error).message}`, {
+      field,
       cause: err,
     });
   }

@@ -41,6 +41,8 @@ export interface OpenStoreOptions {
   migrationTable?: string;
   /** The flag or variable the URL came from, named by errors (default `--db`). */
   field?: string;
+  /** PostgreSQL: connections in the pool (default 10). */
+  poolSize?: number;
   /** Embedded store: how long to wait for another process's write lock before OSNET_ERR_STORE_CONFLICT. */
   busyTimeoutMs?: number;
   log?: Logger;
@@ -58,7 +60,10 @@ export async function openStore<DB>(opts: OpenStoreOptions): Promise<Store<DB>> 
             ...(opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs }),
           }),
         })
-      : new Kysely<DB>({ dialect: postgresDialect({ url: target.url, log }).dialect });
+      : new Kysely<DB>({
+          dialect: postgresDialect({ url: target.url, log, ...(opts.poolSize ? { max: opts.poolSize } : {}) })
+            .dialect,
+        });
   const where = target.kind === 'sqlite' ? target.file : redactUrl(target.url);
   let closed: Promise<void> | undefined;
   const close = () => {

@@ -66,6 +66,33 @@ describeStores('policy repo, concurrent', (ctx) => {
     }
   });
 
+  it('pruneGroups racing createPolicies on the same groups: neither fails, no policy loses a group', async () => {
+    const url = await ctx.fresh();
+    const [a, b] = await Promise.all([openPolicyRepo({ url }), openPolicyRepo({ url })]);
+    try {
+      for (let round = 0; round < 15; round++) {
+        // unreferenced groups that prune wants gone while a policy wants them
+        const ids = [`r${round}/dst`, `r${round}/src`];
+        await a.ensureGroups(ids);
+        const policy = {
+          source: ids[1]!,
+          destination: ids[0]!,
+          protocol: 'tcp' as const,
+          ports: { start: 80, end: 80 },
+        };
+        await Promise.all([a.pruneGroups(), b.createPolicies([policy]), a.pruneGroups()]);
+        const listed = await b.listPolicies({ ids: [ids[0]!] });
+        assert.equal(listed.length, 1, `round ${round}`);
+        assert.deepEqual(
+          (await b.groups({ ids })).map((g) => g.id),
+          ids,
+        );
+      }
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('all 65,535 tags in use: a clear error, nothing written; freed tags are then taken lowest first', async () => {
     const url = await ctx.fresh();
     const repo = await openPolicyRepo({ url });

@@ -3,7 +3,7 @@
  * bumps the state row when it changed anything, so a reader sees the policies and their version move
  * together. Writes are retried on a conflict with a concurrent writer (PostgreSQL), and on a unique
  * violation: two writers that picked the same next tag, or created the same group, both start over and the
- * second then finds the first's rows.
+ * second then finds the first's rows. Likewise a foreign-key failure between a prune and a create.
  */
 import type { Kysely } from 'kysely';
 import { OsnetError } from '../../lib/errors.ts';
@@ -22,6 +22,12 @@ import type { PolicyDB } from './schema.ts';
 import { checkIds, checkPolicies, checkProjectId } from './validate.ts';
 
 const RETRY = { on: ['OSNET_ERR_STORE_CONFLICT', 'OSNET_ERR_STORE_UNIQUE'], attempts: 12 } as const;
+// createPolicies also: a prune that deleted a group this transaction had just found (PostgreSQL, read
+// committed) makes the policy's foreign key fail; the retry creates the group again
+const CREATE_RETRY = {
+  on: ['OSNET_ERR_STORE_CONFLICT', 'OSNET_ERR_STORE_UNIQUE', 'OSNET_ERR_STORE_REFERENCED'],
+  attempts: 12,
+} as const;
 
 function policyKey(p: Policy): string {
   return JSON.stringify([p.source, p.destination, p.protocol, p.ports.start, p.ports.end]);
@@ -105,7 +111,7 @@ export class StorePolicyRepo implements PolicyRepo {
           if (created > 0 || groups.created > 0) await bumpState(trx, now);
           return { created };
         }),
-      RETRY,
+      CREATE_RETRY,
     );
   }
 

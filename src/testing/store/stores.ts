@@ -96,6 +96,12 @@ function postgresLocations(): Locations {
   };
 }
 
+/** A fresh store of `kind` outside a suite (benchmarks, scripts): its URL and how to remove it. */
+export async function freshStore(kind: StoreKind): Promise<{ url: string; remove(): Promise<void> }> {
+  const locations = kind === 'sqlite' ? sqliteLocations() : postgresLocations();
+  return { url: await locations.make(), remove: () => locations.removeAll() };
+}
+
 export function describeStores(name: string, fn: (ctx: StoreContext) => void): void {
   for (const kind of STORE_KINDS) {
     describe(`${name} [${kind}]`, () => {

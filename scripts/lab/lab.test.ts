@@ -86,6 +86,7 @@ describe('lab scripts', () => {
       'ovn-northd',
       'ovn-controller',
       'neutron-server',
+      'postgres',
     ]) {
       assert.match(
         s.stdout,
@@ -95,6 +96,8 @@ describe('lab scripts', () => {
     }
     assert.match(s.stdout, /keystone-api\s+HTTP 200/);
     assert.match(s.stdout, /neutron-api\s+HTTP 200/);
+    // the URL is shown with its password masked
+    assert.match(s.stdout, /^postgres-db\s+ready postgres:\/\/osnet:\*\*\*@127\.0\.0\.1:\d+\/osnet /m);
   });
 
   it('up a second time is a no-op: nothing restarted, same PIDs', async (t) => {

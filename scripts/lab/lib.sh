@@ -9,6 +9,11 @@ MYSOCK=$LAB/run/mysqld.sock
 OVS_RUN=$LAB/run/ovs
 OVN_RUN=$LAB/run/ovn
 OVSDB=unix:$OVS_RUN/db.sock
+# the private PostgreSQL cluster (scripts/lab/postgres): 5433, not 5432, which Debian's own cluster takes
+PG_PORT=${OSNET_LAB_PG_PORT:-5433}
+PG_DATA=$LAB/pg/data
+PG_RUN=$LAB/pg/run
+PG_URL_FILE=$LAB/pg.url
 LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(cd "$LAB_SCRIPTS/../.." && pwd)
 # the project's Node 24 (the machine's node is older); seed.ts and smoke.ts need it
@@ -27,7 +32,19 @@ LAB_SERVICES=(
   "ovn-northd -"
   "ovn-controller -"
   "neutron-server tcp:9696"
+  "postgres tcp:$PG_PORT"
 )
+
+# lab_dir_mode: $LAB is root's and closed to others; only group postgres may pass through it, so that the
+# private cluster (scripts/lab/postgres, run as user postgres) reaches its data in $LAB/pg
+lab_dir_mode() {
+  if id postgres >/dev/null 2>&1; then
+    chgrp postgres "$LAB"
+    chmod 710 "$LAB"
+  else
+    chmod 700 "$LAB"
+  fi
+}
 
 # nolock <cmd...>: runs a daemon without the lab lock's fd 9 (it would hold the lock for ever)
 nolock() { "$@" 9>&-; }

@@ -2,6 +2,7 @@
 import { createProgram, runCli } from '../cli/program.ts';
 import { formatReport, runDoctor } from '../doctor/checks.ts';
 import '../openstack/error-codes.ts';
+import { registerPolicy } from '../policy/certs/cli.ts';
 import { registerWireguard } from '../wireguard/cli.ts';
 
 const program = createProgram('osnet', 'OpenStack networking for every workload').option(
@@ -21,6 +22,7 @@ program
   });
 
 registerWireguard(program);
+registerPolicy(program);
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(program);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -118,6 +118,30 @@ test('health, readiness and metrics over TCP; SIGTERM: readiness 503 during the 
     assert.equal(await run.exited, 0, run.log());
     assert.ok(run.records().some((r) => r.msg === 'stopped'));
     await assert.rejects(get(t, '/healthz'), /ECONNREFUSED/);
+  } finally {
+    run.child.kill('SIGKILL');
+  }
+});
+
+test("/health runs the service's own check: 200 while it passes, 503 with the reason while it fails", async () => {
+  const flag = join(dir, 'unhealthy');
+  const run = start(['--listen', '127.0.0.1:0', '--unhealthy-if', flag]);
+  try {
+    const t = await address(run);
+    await until(async () => (await get(t, '/readyz')).status === 200, 'ready');
+    const ok = await get(t, '/health');
+    assert.deepEqual([ok.status, JSON.parse(ok.body)], [200, { status: 'ok' }]);
+    await writeFile(flag, '');
+    const bad = await get(t, '/health');
+    assert.deepEqual(
+      [bad.status, JSON.parse(bad.body)],
+      [503, { status: 'failing', reason: `${flag} exists` }],
+    );
+    assert.equal((await get(t, '/healthz')).status, 200, '/healthz says alive, whatever the dependencies');
+    await rm(flag);
+    assert.equal((await get(t, '/health')).status, 200);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0, run.log());
   } finally {
     run.child.kill('SIGKILL');
   }

@@ -1,6 +1,7 @@
 /**
  * The skeleton of every long-running osnet service (the guest's `watch`, the CNI daemon, the WireGuard
- * agent): a redacting logger, a Prometheus registry, `/healthz`, `/readyz` and `/metrics` over node:http on
+ * agent): a redacting logger, a Prometheus registry, `/healthz`, `/health` (the service's own check of its
+ * dependencies, when it sets one), `/readyz` and `/metrics` over node:http on
  * a local port or unix socket, and a graceful stop on SIGTERM/SIGINT: readiness turns 503 first, the
  * service's own `stop` runs (bounded by `shutdownTimeoutMs`), then the server closes and the process exits 0.
  * A second signal, a stop that overruns or `ctx.fail(err)` ends it with an error status instead.
@@ -33,6 +34,11 @@ export interface ServiceContext {
   setReady(ready: boolean, reason?: string): void;
   /** Ends the service with `err`'s exit status (a fault it cannot live with). */
   fail(err: unknown): void;
+  /**
+   * What `/health` runs (it throws when a dependency the service needs, such as its store, cannot answer).
+   * Without one, `/health` answers like `/healthz`.
+   */
+  setHealthCheck(check: () => Promise<void>): void;
 }
 
 export interface ServiceHandle {
@@ -53,6 +59,31 @@ interface State {
   ready: boolean;
   reason: string;
   stopping: boolean;
+  health?: () => Promise<void>;
+}
+
+const HEALTH_TIMEOUT_MS = 5000;
+
+/** Runs the health check, bounded: a store that hangs is as unhealthy as one that fails. */
+async function checkHealth(state: State): Promise<string | undefined> {
+  if (!state.health) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      state.health(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)),
+          HEALTH_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return undefined;
+  } catch (err) {
+    return toOsnetError(err).message;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function answer(res: ServerResponse, status: number, body: string, type = 'application/json'): void {
@@ -66,6 +97,16 @@ function handler(state: State, metrics: Registry) {
     const get = req.method === 'GET' || req.method === 'HEAD';
     if (get && path === '/healthz') {
       answer(res, 200, '{"status":"ok"}\n');
+      return;
+    }
+    if (get && path === '/health') {
+      void checkHealth(state).then((failing) =>
+        answer(
+          res,
+          failing === undefined ? 200 : 503,
+          `${JSON.stringify(failing === undefined ? { status: 'ok' } : { status: 'failing', reason: failing })}\n`,
+        ),
+      );
       return;
     }
     if (get && path === '/readyz') {
@@ -84,7 +125,7 @@ function handler(state: State, metrics: Registry) {
     }
     const e = new OsnetError(
       'OSNET_ERR_NOT_FOUND',
-      `no ${req.method} ${path} here (GET /healthz, /readyz, /metrics)`,
+      `no ${req.method} ${path} here (GET /healthz, /health, /readyz, /metrics)`,
     );
     answer(res, e.httpStatus, `${JSON.stringify(e.toJSON())}\n`);
   };
@@ -160,6 +201,9 @@ export async function runService(opts: ServiceOptions): Promise<number> {
       fail(err) {
         failure ??= toOsnetError(err);
         wake('failure');
+      },
+      setHealthCheck(check) {
+        state.health = check;
       },
     };
     // A signal during start is honoured once start returns (the service may watch ctx.signal to cut it short).

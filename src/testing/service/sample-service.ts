@@ -5,6 +5,7 @@
  * @example
  *   node src/service/testing/sample-service.ts run --listen 127.0.0.1:0 --stop-delay 1000
  */
+import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../../cli/program.ts';
 import { OsnetError } from '../../lib/errors.ts';
@@ -17,6 +18,7 @@ interface Flags {
   stopDelay: number;
   shutdownTimeout: number;
   failStart?: boolean;
+  unhealthyIf?: string;
 }
 
 const ms = (flag: string) => wholeNumber(flag, 'milliseconds');
@@ -28,7 +30,8 @@ withSettings(
     .option('--start-delay <ms>', 'how long start takes', ms('--start-delay'), 0)
     .option('--stop-delay <ms>', 'how long stop takes', ms('--stop-delay'), 0)
     .option('--shutdown-timeout <ms>', 'longest stop', ms('--shutdown-timeout'), 10_000)
-    .option('--fail-start', 'fail while starting'),
+    .option('--fail-start', 'fail while starting')
+    .option('--unhealthy-if <file>', '/health fails while this file exists'),
   { envPrefix: 'OSNET_SAMPLE' },
 ).action(async (o: Flags) => {
   const log = await cliLogger('osnet-sample');
@@ -47,6 +50,15 @@ withSettings(
       if (o.failStart)
         throw new OsnetError('OSNET_ERR_CONFIG', 'sample refuses to start', { field: '--fail-start' });
       starts.inc();
+      const flag = o.unhealthyIf;
+      if (flag)
+        ctx.setHealthCheck(async () => {
+          const there = await access(flag).then(
+            () => true,
+            () => false,
+          );
+          if (there) throw new OsnetError('OSNET_ERR_IO', `${flag} exists`);
+        });
       return {
         stop: async () => {
           log.info('sample stopping');

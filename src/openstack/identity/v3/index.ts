@@ -14,4 +14,5 @@ export * as projects from './projects/index.ts';
 export * as roleassignments from './roleassignments/index.ts';
 export * as roles from './roles/index.ts';
 export * as services from './services/index.ts';
+export * as tokens from './tokens/index.ts';
 export * as users from './users/index.ts';

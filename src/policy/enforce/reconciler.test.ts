@@ -1,5 +1,5 @@
 // Integration: real Neutron in the lab (scripts/lab/up). Fails, never skips, when the lab is down.
-// The store is fakePolicyRepo (src/testing/policy/) until the real one is merged; Neutron is real.
+// The store is the real embedded one (testPolicyRepo); Neutron is the lab's.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as prom from 'prom-client';
@@ -14,8 +14,8 @@ import * as securityGroups from '../../openstack/networking/v2/security-groups/i
 import { runTag } from '../../testing/openstack/counting-client.ts';
 import { labFixture } from '../../testing/openstack/fixture.ts';
 import { testName } from '../../testing/openstack/lab.ts';
-import { fakePolicyRepo } from '../../testing/policy/fake-repo.ts';
-import type { Policy } from '../model.ts';
+import { testPolicyRepo } from '../../testing/policy/repo.ts';
+import type { Policy, PolicyRepo } from '../model.ts';
 import { groupName } from './naming.ts';
 import { createReconciler, type Report } from './reconciler.ts';
 
@@ -45,25 +45,29 @@ after(() => lab.close());
 
 let made = 0;
 
-/** A reconciler of its own group tag (tests do not see each other's groups) over a fresh fake store. */
-function reconciler(extra: { maxWritesPerPass?: number; registry?: Registry; log?: typeof log } = {}) {
+/** A reconciler of its own group tag (tests do not see each other's groups) over a fresh store. */
+async function reconciler(extra: { maxWritesPerPass?: number; registry?: Registry; log?: typeof log } = {}) {
   const groupTag = `${tag}-${++made}`;
   // whatever this reconciler made, however the test ended
   cleanup.defer(async () => {
     for (const sg of await collect(securityGroups.list(admin, { tags: [groupTag], fields: ['id'] })))
       await securityGroups.removeIfExists(admin, sg.id);
   });
-  const repo = fakePolicyRepo();
-  const r = createReconciler({
-    repo,
-    neutron: admin,
-    defaultProjectId: demoProject,
-    log: extra.log ?? log,
-    groupTag,
-    ...(extra.maxWritesPerPass ? { maxWritesPerPass: extra.maxWritesPerPass } : {}),
-    ...(extra.registry ? { metrics: { prom, registry: extra.registry } } : {}),
-  });
-  return { repo, r, inNeutron: () => neutronView(groupTag) };
+  const store = await testPolicyRepo();
+  cleanup.defer(() => store.close());
+  const { repo } = store;
+  const make = () =>
+    createReconciler({
+      repo,
+      neutron: admin,
+      defaultProjectId: demoProject,
+      log: extra.log ?? log,
+      groupTag,
+      ...(extra.maxWritesPerPass ? { maxWritesPerPass: extra.maxWritesPerPass } : {}),
+      ...(extra.registry ? { metrics: { prom, registry: extra.registry } } : {}),
+    });
+  // `restarted`: a new reconciler over the same store and Neutron, as after a server restart
+  return { repo, r: make(), restarted: make, inNeutron: () => neutronView(groupTag) };
 }
 
 /** Neutron's view: group name → { id, ingress rules as "proto min-max from <group name> ethertype" }. */
@@ -86,14 +90,14 @@ async function neutronView(groupTag: string) {
 const both = (s: string) => [`${s} IPv4`, `${s} IPv6`];
 
 /** App name → its security group name. */
-async function namesOf(repo: ReturnType<typeof fakePolicyRepo>): Promise<Record<string, string>> {
+async function namesOf(repo: PolicyRepo): Promise<Record<string, string>> {
   return Object.fromEntries((await repo.groups()).map((g) => [g.id.slice(tag.length + 1), groupName(g.tag)]));
 }
 
 const writes = (rep: Report) => rep.writes;
 
 test('groups and rules follow the policies: created, changed, deleted; a second pass writes nothing', async () => {
-  const { repo, r, inNeutron } = reconciler();
+  const { repo, r, restarted, inNeutron } = await reconciler();
   await repo.createPolicies([policy('b', 'a', 'tcp', 8080), policy('c', 'a', 'udp', 5000, 5010)]);
   const first = await r.reconcile();
   assert.equal(first.groups.created, 3);
@@ -119,6 +123,7 @@ test('groups and rules follow the policies: created, changed, deleted; a second 
   assert.equal(mine.security_group_rules.filter((x) => x.direction === 'ingress').length, 4);
 
   assert.equal(writes(await r.reconcile()), 0, 'nothing changed: nothing written');
+  assert.equal(writes(await restarted().reconcile()), 0, 'a restarted server changes nothing');
 
   await repo.deletePolicies([policy('c', 'a', 'udp', 5000, 5010)]);
   await repo.createPolicies([policy('a', 'b', 'tcp', 9000, 9001)]);
@@ -158,7 +163,7 @@ test('drift is repaired and reported: a rule deleted, a duplicate and an extra r
   const registry = new Registry();
   const lines: string[] = [];
   const captured = createLogger('test', { level: 'info' }, { write: (l: string) => void lines.push(l) });
-  const { repo, r, inNeutron } = reconciler({ log: captured, registry });
+  const { repo, r, inNeutron } = await reconciler({ log: captured, registry });
   await repo.createPolicies([
     policy('b', 'a', 'tcp', 8080),
     policy('a', 'c', 'tcp', 443),
@@ -220,7 +225,7 @@ test('drift is repaired and reported: a rule deleted, a duplicate and an extra r
 });
 
 test('a deleted app whose group a port still uses: the group is kept (reported, its rules gone), then deleted once free', async () => {
-  const { repo, r, inNeutron } = reconciler();
+  const { repo, r, inNeutron } = await reconciler();
   await repo.createPolicies([policy('b', 'a', 'tcp', 8080)]);
   await r.reconcile();
   const n = await namesOf(repo);
@@ -247,7 +252,7 @@ test('a deleted app whose group a port still uses: the group is kept (reported, 
 });
 
 test('rate bound: at most maxWritesPerPass writes, the rest in the next passes', async () => {
-  const { repo, r } = reconciler({ maxWritesPerPass: 5 });
+  const { repo, r } = await reconciler({ maxWritesPerPass: 5 });
   await repo.createPolicies([1, 2, 3, 4].map((i) => policy('b', 'a', 'tcp', 8000 + i)));
   const passes: Report[] = [];
   do passes.push(await r.reconcile());
@@ -262,7 +267,7 @@ test('rate bound: at most maxWritesPerPass writes, the rest in the next passes',
 });
 
 test('trigger coalesces: calls during a pass make one more pass, not one each', async () => {
-  const { repo, r } = reconciler();
+  const { repo, r } = await reconciler();
   await repo.ensureGroups([id('solo')]);
   const first = r.trigger();
   const queued = [r.trigger(), r.trigger(), r.trigger()];

@@ -83,6 +83,9 @@ before(async () => {
       server.certs.cert,
       '--policy-key',
       server.certs.key,
+      // a pass makes a group in several seconds on this loaded 2-core machine, and the two ADDs queue
+      '--policy-wait',
+      '120',
     ],
   });
   daemonLogs = daemon.logs;
@@ -94,8 +97,8 @@ before(async () => {
   cleanup.defer(() => removeBuiltPlugins());
   const cacheDir = await mkdtemp(join(tmpdir(), 'osnet-pe2e-cache-'));
   cleanup.defer(() => rm(cacheDir, { recursive: true, force: true }));
-  const pod = (name: string, policyGroup: string) =>
-    attachPod({
+  const pod = async (name: string, policyGroup: string) => {
+    const p = await attachPod({
       name,
       networkId,
       socket: daemon.socket,
@@ -104,10 +107,17 @@ before(async () => {
       cacheDir,
       policyGroup,
     });
+    cleanup.defer(() => p.remove());
+    return p;
+  };
   const n = `${process.pid % 100000}`;
-  [a, b] = await Promise.all([pod(`osnet-pe2e-a${n}`, A), pod(`osnet-pe2e-b${n}`, B)]);
-  cleanup.defer(() => a.remove());
-  cleanup.defer(() => b.remove());
+  try {
+    // both at once, as a runtime starts them: two tag registrations race into the reconciler
+    [a, b] = await Promise.all([pod(`osnet-pe2e-a${n}`, A), pod(`osnet-pe2e-b${n}`, B)]);
+  } catch (e) {
+    console.log(`the server's log:\n${server.logs()}`);
+    throw e;
+  }
   await Promise.all([a.listen(8080), b.listen(8080)]);
 });
 
@@ -124,20 +134,28 @@ test('B reaches A:8080 only while the policy B → A tcp 8080 exists; A never re
   assert.equal(canConnect(b, a.ip, 8080), false, 'no policy yet: B is refused');
   assert.ok(neighbourKnown(b, a.ip), "B resolved A's address: the path is up, the security group drops it");
 
+  let t0 = performance.now();
   await policies('', bToA);
   assert.equal(
     await until(() => canConnect(b, a.ip, 8080), true),
     true,
     'after the POST, B opens TCP to A:8080',
   );
+  const allowed = performance.now() - t0;
   assert.equal(canConnect(a, b.ip, 8080), false, 'A still cannot reach B');
   assert.equal(canConnect(b, a.ip, 8081), false, 'nor B another port of A');
 
+  t0 = performance.now();
   await policies('/delete', bToA);
   assert.equal(
     await until(() => canConnect(b, a.ip, 8080), false),
     false,
     'after the delete, B is refused again',
   );
+  // figures, not assertions (probes every 0.5 s, a refused probe takes its 2 s timeout)
+  console.log(
+    `figure: POST → B connects ${Math.round(allowed)} ms; delete → B refused ${Math.round(performance.now() - t0)} ms`,
+  );
   assert.match(server.logs(), /policy reconcile corrected Neutron/);
+  if (process.env.OSNET_E2E_LOGS) console.log(server.logs(), daemonLogs());
 });

@@ -29,7 +29,8 @@ export interface PolicyServerProcess {
 }
 
 export async function startPolicyServerProcess(o: {
-  defaultProject: string;
+  /** Absent: the server serves policies but enforces nothing. */
+  defaultProject?: string;
   neutronTag: string;
   extra?: string[];
 }): Promise<PolicyServerProcess> {
@@ -62,8 +63,7 @@ export async function startPolicyServerProcess(o: {
       c('server.key'),
       '--os-cloud',
       'lab-admin',
-      '--default-project',
-      o.defaultProject,
+      ...(o.defaultProject ? ['--default-project', o.defaultProject] : []),
       '--neutron-tag',
       o.neutronTag,
       '--reconcile-interval',

@@ -5,6 +5,7 @@ import type { DaemonSettings } from '../daemon/daemon.ts';
 import '../daemon/error-codes.ts';
 import { neutronPolicyOverride } from '../daemon/policy.ts';
 import '../openstack/error-codes.ts';
+import '../policy/enforce/error-codes.ts';
 import { withSettings } from '../service/settings.ts';
 
 interface Flags {
@@ -23,6 +24,11 @@ interface Flags {
   outboxInterval: number;
   statusInterval: number;
   encapOverhead: number;
+  policyServer?: string;
+  policyCa?: string;
+  policyCert?: string;
+  policyKey?: string;
+  policyWait: number;
 }
 
 /** --allow-uid is repeatable; from the environment or a file it is a comma-separated list. */
@@ -95,11 +101,29 @@ withSettings(
       'host MTU minus this when Neutron gives no MTU (geneve/IPv4: 58)',
       count('--encap-overhead'),
       58,
+    )
+    .option(
+      '--policy-server <url>',
+      "the policy server's internal API (https://HOST:4003): ADDs with a policy_group_id get the app's security group",
+    )
+    .option('--policy-ca <file>', "the CA of the policy server's certificate (PEM)")
+    .option('--policy-cert <file>', 'the client certificate for the policy server (PEM)')
+    .option('--policy-key <file>', 'its key (PEM, mode 0600)')
+    .option(
+      '--policy-wait <s>',
+      "seconds ADD waits for Neutron to carry the app's policies",
+      seconds('--policy-wait'),
+      30,
     ),
   { envPrefix: 'OPENSTACK_PORT_DAEMON' },
 ).action(async (o: Flags) => {
   const log = await cliLogger('openstack-port-daemon');
   const { runDaemon } = await import('../daemon/daemon.ts');
+  const tls = [o.policyCa, o.policyCert, o.policyKey];
+  if (o.policyServer && tls.some((f) => !f))
+    throw new InvalidArgumentError('--policy-server needs --policy-ca, --policy-cert and --policy-key');
+  if (!o.policyServer && tls.some((f) => f))
+    throw new InvalidArgumentError('--policy-ca, --policy-cert and --policy-key go with --policy-server');
   const s: DaemonSettings = {
     socket: o.socket,
     nodeName: o.nodeName,
@@ -113,6 +137,15 @@ withSettings(
     outboxInterval: o.outboxInterval * 1000,
     statusInterval: o.statusInterval * 1000,
     encapOverhead: o.encapOverhead,
+    policy: o.policyServer
+      ? {
+          server: o.policyServer,
+          ca: o.policyCa!,
+          cert: o.policyCert!,
+          key: o.policyKey!,
+          waitMs: Math.max(1, o.policyWait) * 1000,
+        }
+      : undefined,
   };
   process.exitCode = await runDaemon(s, log);
 });

@@ -30,6 +30,10 @@ interface Flags {
   internalTlsMax: 'TLSv1.2' | 'TLSv1.3';
   internalCiphers: string;
   osCloud?: string;
+  defaultProject?: string;
+  reconcileInterval: string;
+  maxWrites: string;
+  neutronTag: string;
 }
 
 const VERSIONS = ['TLSv1.2', 'TLSv1.3'];
@@ -64,6 +68,17 @@ withSettings(
     .option(
       '--os-cloud <name>',
       'Keystone credentials: cloud from clouds.yaml (default: $OS_CLOUD, else OS_*)',
+    )
+    .option(
+      '--default-project <id>',
+      "enforce policies in Neutron (needs admin credentials); groups registered without a project (the internal API: CNI daemons) go to this project, the one the pods' ports are in",
+    )
+    .option('--reconcile-interval <s>', 'seconds between passes of the Neutron reconciler', '30')
+    .option('--max-writes <n>', 'Neutron writes per reconcile pass at most (the rest: next pass)', '500')
+    .option(
+      '--neutron-tag <tag>',
+      'the Neutron tag of the security groups this server owns (two servers on one cloud: one each)',
+      'osnet-policy-group',
     ),
   { envPrefix: 'OSNET_POLICY' },
 ).action(async () => {
@@ -132,6 +147,8 @@ withSettings(
           external: external ? { listen: f.externalListen, tls: externalTls } : undefined,
         });
         closers.unshift(() => server.close());
+        if (f.defaultProject) closers.unshift(await enforce(f, repo, server, log, ctx));
+        else log.warn('no --default-project: policies are served but not enforced in Neutron');
         ctx.setHealthCheck(() => repo.check());
       } catch (err) {
         for (const close of closers) await close().catch(() => undefined);
@@ -145,6 +162,52 @@ withSettings(
     },
   });
 });
+
+/** The Neutron reconciler on the server's hooks (docs/policy-enforcement.md); returns its stop. */
+async function enforce(
+  f: Flags,
+  repo: import('../policy/model.ts').PolicyRepo,
+  server: import('../policy/server.ts').PolicyServer,
+  log: import('../lib/log.ts').Logger,
+  ctx: import('../service/service.ts').ServiceContext,
+): Promise<() => Promise<void>> {
+  const whole = (v: string, flag: string, min: number) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min)
+      throw new OsnetError('OSNET_ERR_CONFIG', `${flag} must be a whole number ≥ ${min}`, { field: flag });
+    return n;
+  };
+  const intervalMs = whole(f.reconcileInterval, '--reconcile-interval', 1) * 1000;
+  const maxWritesPerPass = whole(f.maxWrites, '--max-writes', 1);
+  const { openCloud } = await import('../openstack/client/cloud.ts');
+  const { createReconciler } = await import('../policy/enforce/reconciler.ts');
+  const { enforceOn } = await import('../policy/enforce/server-hook.ts');
+  const cloud = await openCloud({ ...(f.osCloud ? { cloud: f.osCloud } : {}), logger: log });
+  try {
+    const neutron = await cloud.network();
+    const reconciler = createReconciler({
+      repo,
+      neutron,
+      defaultProjectId: f.defaultProject!,
+      log,
+      metrics: { prom: ctx.prom, registry: ctx.metrics },
+      maxWritesPerPass,
+      groupTag: f.neutronTag,
+    });
+    const stop = enforceOn(server.hooks, reconciler, { intervalMs });
+    log.info(
+      { default_project: f.defaultProject, interval_s: intervalMs / 1000 },
+      'enforcing policies in Neutron',
+    );
+    return async () => {
+      await stop();
+      await cloud.close();
+    };
+  } catch (e) {
+    await cloud.close();
+    throw e;
+  }
+}
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(cli);

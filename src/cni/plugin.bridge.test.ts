@@ -210,7 +210,7 @@ describe('openstack-port-cni with the real bridge plugin and Neutron', { skip },
         cni: {
           mac,
           labels: [
-            { key: 'policy_group_id', value: 'g1' },
+            { key: 'tier', value: 'g1' },
             { key: 'app', value: 'web' },
           ],
         },

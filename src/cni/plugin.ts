@@ -116,10 +116,30 @@ function addRequest(call: Call, args: CallArgs): AddRequest {
     };
   }
   if (args.labels !== undefined) req.labels = args.labels;
-  const group = cfg.metadata?.policy_group_id ?? args.labels?.find((l) => l.key === 'policy_group_id')?.value;
-  if (typeof group === 'string' && group !== '') req.policy_group_id = group;
+  const group = policyGroup(cfg, args);
+  if (group !== undefined) req.policy_group_id = group;
   if (cfg.mtu !== undefined) req.mtu = cfg.mtu;
   return req;
+}
+
+/**
+ * The app the pod belongs to, for policy: `runtimeConfig.policy_group_id` (what the runtime says for this
+ * call), else `metadata.policy_group_id` (seed 003: garden-external-networker's CF metadata), else the
+ * label `policy_group_id` from args.cni. The most specific source wins; an empty value means none.
+ */
+function policyGroup(cfg: PluginConfig, args: CallArgs): string | undefined {
+  const fromRuntime = cfg.runtimeConfig?.raw.policy_group_id;
+  if (fromRuntime !== undefined && typeof fromRuntime !== 'string')
+    throw new CniError(CNI_ERR.INVALID_CONFIG, 'runtimeConfig.policy_group_id must be a string', {
+      field: 'runtimeConfig.policy_group_id',
+    });
+  for (const g of [
+    fromRuntime,
+    cfg.metadata?.policy_group_id,
+    args.labels?.find((l) => l.key === 'policy_group_id')?.value,
+  ])
+    if (typeof g === 'string' && g !== '') return g;
+  return undefined;
 }
 
 function sandboxOf(r: CniResult, ifname: string): { mac?: string } | undefined {

@@ -15,6 +15,8 @@ import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { runService, type ServiceContext } from '../service/service.ts';
 import { Attachments } from './attachments.ts';
 import { Journal } from './journal.ts';
+import { withPolicyGroup } from './policy-groups.ts';
+import { openPolicyGroups, type PolicySettings } from './policy-settings.ts';
 import { type PoolSettings, Pools } from './pool.ts';
 import { parseAdd, parseCheck, parseDel, parseGc } from './requests.ts';
 import { listenCni } from './socket.ts';
@@ -32,6 +34,8 @@ export interface DaemonSettings {
   outboxInterval: number;
   statusInterval: number;
   encapOverhead: number;
+  /** The policy server's internal API (mutual TLS): ADDs naming an app get its security group. */
+  policy?: PolicySettings | undefined;
 }
 
 const VERBS = { add: 'ADD', del: 'DEL', check: 'CHECK', gc: 'GC', status: 'STATUS' } as const;
@@ -80,6 +84,7 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
     throw e;
   });
   const journal = await Journal.open(s.stateDir);
+  const policy = s.policy ? await openPolicyGroups(s.policy, net, log) : undefined;
 
   const latency = new prom.Histogram({
     name: 'osnet_cni_request_seconds',
@@ -163,7 +168,7 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
         const out = await (async () => {
           switch (verb) {
             case 'ADD':
-              return att.add(parseAdd(body));
+              return att.add(await withPolicyGroup(parseAdd(body), policy?.groups));
             case 'DEL':
               return att.del(parseDel(body));
             case 'CHECK':
@@ -205,6 +210,7 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
       pools.stop();
       await sock.close();
       await pools.settle();
+      await policy?.close();
       await cloud.close();
     },
   };

@@ -33,6 +33,8 @@ describe('protocol bodies', () => {
       mtu: 1400,
     };
     assert.deepEqual(parseAdd(add), { ...add, mac: 'fa:16:3e:00:00:01' });
+    // Kubernetes apps are `namespace/app` on the policy server: the daemon takes what the server takes
+    assert.equal(parseAdd({ ...KEY, policy_group_id: 'shop/web' }).policy_group_id, 'shop/web');
     assert.deepEqual(parseDel(KEY), KEY);
     assert.deepEqual(parseCheck({ ...KEY, ips: ['10.0.0.5/24'] }), { ...KEY, ips: ['10.0.0.5/24'] });
     assert.deepEqual(

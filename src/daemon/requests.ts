@@ -87,7 +87,9 @@ const k8sName = (v: unknown, f: string) =>
   str(v, f, /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name (lower-case DNS subdomain)', 253);
 const podUid = (v: unknown, f: string) => str(v, f, /^[A-Za-z0-9][A-Za-z0-9-]*$/, 'a pod UID', 64);
 const netnsPath = (v: unknown, f: string) => str(v, f, /^\/[^\0]*$/, 'an absolute path', 4096);
-const groupId = (v: unknown, f: string) => str(v, f, /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'an id', 255);
+/** The policy server's group ids: a CF app GUID, `namespace/app` for Kubernetes (src/policy/api/schemas.ts). */
+const groupId = (v: unknown, f: string) =>
+  str(v, f, /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'a policy group id', 255);
 function mtu(v: unknown, f: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 68 || v > 65535)
     bad(f, `must be an integer from 68 to 65535, not ${shown(v)}`);

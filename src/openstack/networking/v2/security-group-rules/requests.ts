@@ -34,14 +34,15 @@ export interface ListSecurityGroupRulesOpts
     CommonListOpts<SecurityGroupRule>,
     'tags' | 'tags-any' | 'not-tags' | 'not-tags-any' | 'names'
   > {
-  security_group_id?: string | undefined;
+  /** Several ids: rules of any of these groups (repeated `security_group_id=`, one call for many groups). */
+  security_group_id?: string | readonly string[] | undefined;
   direction?: Direction | undefined;
   ethertype?: EtherType | undefined;
   protocol?: string | undefined;
   port_range_min?: number | undefined;
   port_range_max?: number | undefined;
   remote_ip_prefix?: string | undefined;
-  remote_group_id?: string | undefined;
+  remote_group_id?: string | readonly string[] | undefined;
 }
 
 /**

@@ -44,7 +44,11 @@ describe('NeutronCache', () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     await assert.rejects(cache.networkMtu(missing), NotFoundError);
     await assert.rejects(cache.networkMtu(missing), NotFoundError);
-    assert.equal(calls.filter((c) => c.includes(`networks/${missing}`)).length, 2, 'the failure was asked again');
+    assert.equal(
+      calls.filter((c) => c.includes(`networks/${missing}`)).length,
+      2,
+      'the failure was asked again',
+    );
   });
 
   it('forgets the facts after their time', async () => {

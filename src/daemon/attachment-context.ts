@@ -15,6 +15,7 @@ import {
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
 import type { Journal } from './journal.ts';
+import type { NeutronCache } from './network-facts.ts';
 import type { MtuRule } from './neutron.ts';
 import type { Pools } from './pool.ts';
 
@@ -34,6 +35,8 @@ export interface AttachmentsOptions {
   /** Counted per OSNET_ERR code (the metric of Neutron errors). */
   onNeutronError?: (code: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Neutron keeps tags of a create body (`tag-ports-during-bulk-creation`): no tag call after a create. */
+  tagsOnCreate?: boolean;
 }
 
 export interface AttachmentContext {
@@ -47,6 +50,16 @@ export interface AttachmentContext {
   /** Kills the daemon at `point` when the fault variable names it. */
   fault(point: string): void;
   info(port: Port, req: { mtu?: number | undefined }, existing: boolean): Promise<PortInfo>;
+  /** Network MTUs and subnets, per network. */
+  readonly facts: NeutronCache;
+  readonly tagsOnCreate: boolean;
+  /**
+   * Attachment ports of this node the journal did not know at start-up (key id -> port id), once the
+   * start-up scan ran; undefined before: then an ADD without a record asks Neutron.
+   */
+  strays: Map<string, string> | undefined;
+  /** Runs a queued release of this key now (inside its lock), so it cannot delete a port made after it. */
+  releaseQueued(id: string): Promise<void>;
 }
 
 /** Neutron or Keystone did not take the call (down, timing out, or refusing the token): worth retrying later. */

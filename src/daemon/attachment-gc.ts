@@ -69,3 +69,20 @@ export async function reconcileAttachments(ctx: AttachmentContext): Promise<stri
   }
   return released;
 }
+
+/**
+ * Attachment ports of this node (tagged for it, or half-made: marked and bound here) that no journal record
+ * holds, by key id. With this map an ADD of a key without a record needs no Neutron lookup.
+ */
+export async function scanNode(ctx: AttachmentContext): Promise<Map<string, string>> {
+  const { net, node, journal } = ctx.o;
+  const out = new Map<string, string>();
+  const seen = (p: Port, id: string | undefined) => {
+    if (id && !journal.attachments.get(id) && !journal.byPort(p.id)) out.set(id, p.id);
+  };
+  for await (const p of ports.list(net, { tags: [`${TAG_NODE}${node}`] })) seen(p, tagValue(p.tags, TAG_KEY));
+  for await (const p of ports.list(net, { device_owner: DEVICE_OWNER, 'binding:host_id': node })) {
+    if (p.description.startsWith(ATTACHMENT_MARK)) seen(p, p.description.slice(ATTACHMENT_MARK.length));
+  }
+  return out;
+}

@@ -55,6 +55,15 @@ async function releasePorts(ctx: AttachmentContext, r: ReleaseRecord): Promise<b
   return any;
 }
 
+/** Inside the key's lock: a release of it still queued is done now (throws when Neutron cannot take it). */
+export async function releaseQueued(ctx: AttachmentContext, id: string): Promise<void> {
+  const r = ctx.o.journal.outbox.get(id);
+  if (!r) return;
+  await releasePorts(ctx, r);
+  await ctx.o.journal.outbox.delete(id);
+  ctx.o.log.info({ key: id, port: r.port_id }, 'queued release done before a new ADD of the key');
+}
+
 /** One pass over the outbox: entries due are retried, with a doubling pause (1 s to 1 min) on failure. */
 export async function flushOutbox(ctx: AttachmentContext, now = Date.now()): Promise<number> {
   const { outbox } = ctx.o.journal;

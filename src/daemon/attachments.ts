@@ -20,11 +20,11 @@ import type {
 } from '../cni/protocol.ts';
 import { OpenStackError } from '../openstack/client/errors.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
-import { addAttachment } from './attachment-add.ts';
+import { addAttachment, finishPending } from './attachment-add.ts';
 import { checkAttachment } from './attachment-check.ts';
 import { type AttachmentContext, type AttachmentsOptions, FAULT_ENV } from './attachment-context.ts';
-import { gcAttachments, reconcileAttachments } from './attachment-gc.ts';
-import { delAttachment, flushOutbox } from './attachment-release.ts';
+import { gcAttachments, reconcileAttachments, scanNode } from './attachment-gc.ts';
+import { delAttachment, flushOutbox, releaseQueued } from './attachment-release.ts';
 import type { AttachmentRecord, Journal } from './journal.ts';
 import { POOL_MARK } from './keys.ts';
 import { NeutronCache, portInfo } from './neutron.ts';
@@ -33,12 +33,32 @@ export { type AttachmentsOptions, FAULT_ENV, unreachable } from './attachment-co
 
 export class Attachments implements AttachmentContext {
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly cache: NeutronCache;
+  readonly facts: NeutronCache;
   readonly o: AttachmentsOptions;
+  strays: Map<string, string> | undefined;
 
   constructor(o: AttachmentsOptions) {
     this.o = o;
-    this.cache = new NeutronCache(o.net);
+    this.facts = new NeutronCache(o.net);
+  }
+
+  get tagsOnCreate(): boolean {
+    return this.o.tagsOnCreate === true;
+  }
+
+  releaseQueued(id: string): Promise<void> {
+    return releaseQueued(this, id);
+  }
+
+  /** The start-up scan: this node's attachment ports the journal does not know (then ADDs trust the journal). */
+  async scan(): Promise<number> {
+    this.strays = await scanNode(this);
+    return this.strays.size;
+  }
+
+  /** Completes postponed claims and tags (at start-up and with the outbox passes). */
+  finishPending(): Promise<number> {
+    return finishPending(this);
   }
 
   get journal(): Journal {
@@ -75,7 +95,7 @@ export class Attachments implements AttachmentContext {
   }
 
   info(port: Port, req: { mtu?: number | undefined }, existing: boolean): Promise<PortInfo> {
-    return this.neutron(portInfo(this.cache, port, { ...this.o.mtu, override: req.mtu }, existing));
+    return this.neutron(portInfo(this.facts, port, { ...this.o.mtu, override: req.mtu }, existing));
   }
 
   add(req: AddRequest): Promise<PortInfo> {

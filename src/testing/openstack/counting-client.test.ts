@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Cloud } from '../../openstack/client/cloud.ts';
-import type { ServiceClient } from '../../openstack/client/service-client.ts';
 import { NotFoundError } from '../../openstack/client/errors.ts';
+import type { ServiceClient } from '../../openstack/client/service-client.ts';
 import * as networks from '../../openstack/networking/v2/networks/index.ts';
 import * as ports from '../../openstack/networking/v2/ports/index.ts';
 import { countingClient } from './counting-client.ts';

@@ -55,7 +55,7 @@ async function addLocked(
   req: AddRequest,
   answer: (info: PortInfo) => void,
 ): Promise<PortInfo> {
-  const { journal, net, pools } = ctx.o;
+  const { journal, pools } = ctx.o;
   const rec = journal.attachments.get(id);
   const sgs = await securityGroupsFor(req);
   const want: Want = {
@@ -84,7 +84,7 @@ async function addLocked(
   let port: Port;
   try {
     port = await ctx.neutron(
-      ports.create(net, {
+      ctx.creates.create({
         network_id: req.network_id,
         ...attachmentFields(ctx, want),
         ...(req.mac ? { mac_address: req.mac } : {}),

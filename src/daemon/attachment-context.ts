@@ -14,6 +14,7 @@ import {
 } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
+import type { CreateBatcher } from './create-batcher.ts';
 import type { Journal } from './journal.ts';
 import type { NeutronCache } from './network-facts.ts';
 import type { MtuRule } from './neutron.ts';
@@ -50,6 +51,8 @@ export interface AttachmentContext {
   /** Kills the daemon at `point` when the fault variable names it. */
   fault(point: string): void;
   info(port: Port, req: { mtu?: number | undefined }, existing: boolean): Promise<PortInfo>;
+  /** Port creates, coalesced into bulk creates while one is in flight. */
+  readonly creates: CreateBatcher;
   /** Network MTUs and subnets, per network. */
   readonly facts: NeutronCache;
   readonly tagsOnCreate: boolean;

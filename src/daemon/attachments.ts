@@ -25,6 +25,7 @@ import { checkAttachment } from './attachment-check.ts';
 import { type AttachmentContext, type AttachmentsOptions, FAULT_ENV } from './attachment-context.ts';
 import { gcAttachments, reconcileAttachments, scanNode } from './attachment-gc.ts';
 import { delAttachment, flushOutbox, releaseQueued } from './attachment-release.ts';
+import { CreateBatcher } from './create-batcher.ts';
 import type { AttachmentRecord, Journal } from './journal.ts';
 import { POOL_MARK } from './keys.ts';
 import { NeutronCache, portInfo } from './neutron.ts';
@@ -34,12 +35,14 @@ export { type AttachmentsOptions, FAULT_ENV, unreachable } from './attachment-co
 export class Attachments implements AttachmentContext {
   private readonly locks = new Map<string, Promise<unknown>>();
   readonly facts: NeutronCache;
+  readonly creates: CreateBatcher;
   readonly o: AttachmentsOptions;
   strays: Map<string, string> | undefined;
 
   constructor(o: AttachmentsOptions) {
     this.o = o;
     this.facts = new NeutronCache(o.net);
+    this.creates = new CreateBatcher(o.net);
   }
 
   get tagsOnCreate(): boolean {

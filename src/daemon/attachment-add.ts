@@ -71,8 +71,9 @@ async function addLocked(
   const found = await existing(ctx, id, req, rec, want);
   if (found) return ctx.info(await finish(ctx, want, found), req, true);
 
-  const pooled =
-    req.mac || req.ips?.length ? undefined : pools.take(poolKey(req.network_id, req.subnet_id, sgs));
+  const poolable = !req.mac && !req.ips?.length;
+  const pool = poolKey(req.network_id, req.subnet_id, sgs);
+  const pooled = poolable ? pools.take(pool) : undefined;
   const base = { id, key: want.key, name: want.name, device_id: want.device_id, created_at: want.created_at };
   const groups = sgs ? { security_groups: sgs } : {};
   if (pooled) {
@@ -98,6 +99,9 @@ async function addLocked(
     // Refused outright: nothing was made. Otherwise it may exist: the record lets a retry find it.
     if (!unreachable(e)) await journal.attachments.delete(id);
     throw e;
+  } finally {
+    // the pool was empty: filled now, after this ADD's own create
+    if (poolable) pools.refill(pool);
   }
   ctx.fault('port-created');
   await journal.attachments.put({ ...base, ...groups, phase: 'creating', port_id: port.id });

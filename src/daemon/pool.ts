@@ -28,6 +28,9 @@ import {
   tagValue,
 } from './keys.ts';
 
+/** Ports per bulk create of a refill. */
+const FILL_CHUNK = 5;
+
 export interface PoolSizes {
   min: number;
   batch: number;
@@ -53,10 +56,14 @@ interface Pool {
   key: PoolKey;
   ready: Port[];
   filling: Promise<void> | undefined;
+  /** The pause before the next try after a failed refill (doubling, 2 s to 1 min); 0 after a success. */
+  backoffMs: number;
 }
 
 export class Pools {
   private readonly pools = new Map<string, Pool>();
+  /** Ports take() handed out: never adopted back, though their claim is not journaled yet. */
+  private readonly handedOut = new Set<string>();
   private stopped = false;
 
   private readonly net: ServiceClient;
@@ -92,18 +99,24 @@ export class Pools {
     const id = poolId(key);
     let p = this.pools.get(id);
     if (!p) {
-      p = { key, ready: [], filling: undefined };
+      p = { key, ready: [], filling: undefined, backoffMs: 0 };
       this.pools.set(id, p);
     }
     return p;
   }
 
-  /** A warm port of the pool, removed from it (the caller claims it); starts a refill when low. */
+  /**
+   * A warm port of the pool, removed from it (the caller claims it); starts a refill when low. An empty
+   * pool starts none: the caller creates its own port first and then calls refill, so the refill never
+   * takes Neutron's time (or a subnet's last address) ahead of the ADD that found the pool empty.
+   */
   take(key: PoolKey): Port | undefined {
     if (!this.settings.enabled) return undefined;
-    const p = this.pool(key);
-    const port = p.ready.shift();
-    this.refill(key);
+    const port = this.pool(key).ready.shift();
+    if (port) {
+      this.handedOut.add(port.id);
+      this.refill(key);
+    }
     return port;
   }
 
@@ -113,9 +126,20 @@ export class Pools {
     const p = this.pool(key);
     if (p.filling || p.ready.length >= this.sizesOf(key.network_id).min) return;
     p.filling = this.fill(p)
+      .then(() => {
+        p.backoffMs = 0;
+      })
       .catch((e) => {
         this.log.warn({ err: (e as Error).message, pool: poolId(key) }, 'pool refill failed');
         this.opts.onError?.(e);
+        // tried again later, first taking in what a timed-out bulk create may have made after all
+        p.backoffMs = Math.min(60_000, Math.max(2000, p.backoffMs * 2));
+        setTimeout(() => {
+          if (this.stopped) return;
+          this.adopt(ports.list(this.net, { names: [this.poolName()], device_owner: DEVICE_OWNER }))
+            .catch(() => 0)
+            .then(() => this.refill(key));
+        }, p.backoffMs).unref();
       })
       .finally(() => {
         p.filling = undefined;
@@ -144,21 +168,41 @@ export class Pools {
       ...(p.key.security_group_ids.length ? { security_groups: p.key.security_group_ids } : {}),
       ...(this.opts.tagsOnCreate ? { tags: [`${TAG_NODE}${this.node}`, `${TAG_POOL}${id}`] } : {}),
     };
-    const made = await ports.createMany(
-      this.net,
-      Array.from({ length: n }, () => body),
-    );
-    if (this.stopped) return;
-    p.ready.push(...made);
-    this.log.info({ pool: id, created: made.length, size: p.ready.length }, 'pool refilled');
+    // Neutron makes a bulk's ports one by one: chunks keep each POST well inside the client's timeout,
+    // and the first ports serve ADDs while the rest are made
+    let created = 0;
+    for (let left = n; left > 0 && !this.stopped; left -= FILL_CHUNK) {
+      const made = await ports.createMany(
+        this.net,
+        Array.from({ length: Math.min(left, FILL_CHUNK) }, () => body),
+      );
+      if (this.stopped) return;
+      p.ready.push(...made);
+      created += made.length;
+    }
+    this.log.info({ pool: id, created, size: p.ready.length }, 'pool refilled');
   }
 
-  /** Puts back the ports a restart finds: tagged for this node's pools, or half-made by name and mark. */
+  /** Puts back the ports a restart finds: tagged for this node's pools, or by name and mark. */
   async recover(): Promise<number> {
     if (!this.settings.enabled) return 0;
-    const seen = new Set<string>();
-    const add = (port: Port) => {
-      if (seen.has(port.id) || port.device_id || this.opts.owned?.(port.id)) return;
+    let n = await this.adopt(ports.list(this.net, { tags: [`${TAG_NODE}${this.node}`] }));
+    n += await this.adopt(ports.list(this.net, { names: [this.poolName()], device_owner: DEVICE_OWNER }));
+    return n;
+  }
+
+  /** Adds the pool ports of `found` that no pool holds, nobody was handed and no record owns. */
+  private async adopt(found: AsyncIterable<Port>): Promise<number> {
+    const held = new Set([...this.pools.values()].flatMap((p) => p.ready.map((x) => x.id)));
+    let n = 0;
+    for await (const port of found) {
+      if (!port.description.startsWith(POOL_MARK) || port.device_id || held.has(port.id)) continue;
+      if (this.opts.owned?.(port.id)) {
+        this.handedOut.delete(port.id); // journaled now: the record keeps it out of every pool
+        continue;
+      }
+      if (this.handedOut.has(port.id)) continue;
+      if (port.tags.length > 0 && tagValue(port.tags, TAG_POOL) === undefined) continue;
       // The pool's key is in its id only: "any subnet" or one of the port's subnets, and the port's groups
       // or none asked for (Neutron then gave the port its default group)
       const mark = port.description.slice(POOL_MARK.length);
@@ -166,17 +210,12 @@ export class Pools {
       const k = subnets
         .flatMap((sub) => [port.security_groups, []].map((sgs) => poolKey(port.network_id, sub, sgs)))
         .find((c) => poolId(c) === mark);
-      if (!k) return;
-      seen.add(port.id);
+      if (!k) continue;
+      held.add(port.id);
       this.pool(k).ready.push(port);
-    };
-    for await (const port of ports.list(this.net, { tags: [`${TAG_NODE}${this.node}`] })) {
-      if (tagValue(port.tags, TAG_POOL)) add(port);
+      n++;
     }
-    for await (const port of ports.list(this.net, { names: [this.poolName()], device_owner: DEVICE_OWNER })) {
-      if (port.description.startsWith(POOL_MARK)) add(port);
-    }
-    return seen.size;
+    return n;
   }
 
   stop(): void {

@@ -2,20 +2,67 @@
  * openstack-port-cni: the thin CNI plugin kubelet runs from /opt/cni/bin for every pod. It holds no
  * credentials and reaches only the node daemon's socket and the delegate plugin. Kept free of npm
  * packages and of the OpenStack client (src/cni/bundle.test.ts): its start time is every pod's cost.
+ * VERSION (what runtimes probe most) loads only the spec core: the verbs, and the Node built-ins they use
+ * (net, child_process, crypto, streams), load when a verb runs (the bundle serves built-ins lazily,
+ * scripts/build-options.ts).
  *
  * @example
  *   CNI_COMMAND=VERSION openstack-port-cni </dev/null
  */
-import { runPlugin } from '../cni/plugin.ts';
+import { fstatSync, readFileSync, writeSync } from 'node:fs';
 
+/** /dev/null as stdin: makedev(1, 3). */
+const DEV_NULL = 0x103;
+
+/** stdin read at once without a stream (node:net and the stream machinery cost a pod's start). */
 async function readStdin(): Promise<Buffer> {
-  // a terminal or closed stdin has nothing to give: the plugin answers VERSION without it
-  if (process.stdin.isTTY) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
+  let st: ReturnType<typeof fstatSync>;
+  try {
+    st = fstatSync(0);
+  } catch {
+    return Buffer.alloc(0); // closed
+  }
+  if (st.isCharacterDevice()) {
+    if (st.rdev === DEV_NULL) return Buffer.alloc(0);
+    // a terminal has nothing to give: the plugin answers VERSION without it
+    if ((await import('node:tty')).isatty(0)) return Buffer.alloc(0);
+  }
+  try {
+    return readFileSync(0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    // a non-blocking pipe: the stream waits for it
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
 }
 
-const out = await runPlugin(process.env, await readStdin());
-process.exitCode = out.exitCode;
-process.stdout.write(out.stdout);
+/** Written straight to fd 1 (no stdout stream to set up); a non-blocking pipe falls back to the stream. */
+function print(text: string): void {
+  const b = Buffer.from(text);
+  let off = 0;
+  try {
+    while (off < b.length) off += writeSync(1, b, off);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    process.stdout.write(b.subarray(off));
+  }
+}
+
+const stdin = await readStdin();
+if (process.env.CNI_COMMAND === 'VERSION') {
+  const { errorOutput, parseInvocation } = await import('../cni/invocation.ts');
+  try {
+    const inv = parseInvocation(process.env, stdin);
+    print(`${JSON.stringify(inv.command === 'VERSION' ? inv.answer : {})}\n`);
+  } catch (err) {
+    process.exitCode = 1;
+    print(`${JSON.stringify(errorOutput(err, stdin))}\n`);
+  }
+} else {
+  const { runPlugin } = await import('../cni/plugin.ts');
+  const out = await runPlugin(process.env, stdin);
+  process.exitCode = out.exitCode;
+  print(out.stdout);
+}

@@ -4,6 +4,8 @@ import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts
 import type { DaemonSettings } from '../daemon/daemon.ts';
 import '../daemon/error-codes.ts';
 import { neutronPolicyOverride } from '../daemon/policy.ts';
+import type { PoolSizes } from '../daemon/pool.ts';
+import { parsePoolNetwork } from '../daemon/pool-settings.ts';
 import '../openstack/error-codes.ts';
 import '../policy/enforce/error-codes.ts';
 import { withSettings } from '../service/settings.ts';
@@ -20,6 +22,7 @@ interface Flags {
   poolMin: number;
   poolBatch: number;
   poolMax: number;
+  poolNetwork?: Record<string, Partial<PoolSizes>>;
   reconcileInterval: number;
   outboxInterval: number;
   statusInterval: number;
@@ -84,6 +87,17 @@ withSettings(
     .option('--pool-batch <n>', 'ports per bulk create', count('--pool-batch'), 4)
     .option('--pool-max <n>', 'most ports in a pool (0: no limit)', count('--pool-max'), 8)
     .option(
+      '--pool-network <spec>',
+      'sizes for one network: NETWORK_ID:min=N,batch=N,max=N (repeatable; any subset)',
+      (v: string, prev?: Record<string, Partial<PoolSizes>>) => {
+        try {
+          return parsePoolNetwork(v, prev);
+        } catch (e) {
+          throw new InvalidArgumentError((e as Error).message);
+        }
+      },
+    )
+    .option(
       '--reconcile-interval <s>',
       'seconds between reconciles with Neutron (0: never)',
       seconds('--reconcile-interval'),
@@ -132,7 +146,13 @@ withSettings(
     osCloud: o.osCloud,
     listen: o.listen,
     neutronConcurrency: Math.max(1, o.neutronConcurrency),
-    pool: { enabled: o.pool === true, min: o.poolMin, batch: Math.max(1, o.poolBatch), max: o.poolMax },
+    pool: {
+      enabled: o.pool === true,
+      min: o.poolMin,
+      batch: Math.max(1, o.poolBatch),
+      max: o.poolMax,
+      networks: o.poolNetwork,
+    },
     reconcileInterval: o.reconcileInterval * 1000,
     outboxInterval: o.outboxInterval * 1000,
     statusInterval: o.statusInterval * 1000,

@@ -21,6 +21,7 @@ const PLUGIN_MODULES = new Set([
   'exec-plugin.ts',
   'plugin.ts',
   'port-info.ts',
+  'version-cache.ts',
 ]);
 /** What the executables may load besides src/cni: Node built-ins and these. */
 const ALLOWED_OUTSIDE = ['src/lib/errors.ts', 'src/host/files.ts', 'src/host/exec.ts', 'src/host/netns.ts'];

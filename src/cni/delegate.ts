@@ -1,18 +1,23 @@
 /**
- * Talking to the delegate: find it in CNI_PATH, ask its versions, run a verb in the version both speak,
+ * Talking to the delegate: find it in CNI_PATH, ask its versions (once per binary, version-cache.ts), run a
+ * verb in the version both speak,
  * and read its result back. The delegate's environment is the runtime's, except that CNI_ARGS loses IP and
  * MAC: the Neutron port decides those, and a static IPAM would otherwise add CNI_ARGS' IPs a second time.
  */
+import { cacheDir } from './attachment-cache.ts';
 import { CNI_ERR, CniError } from './errors.ts';
 import { execPluginFile, findPlugin, pluginVersions } from './exec-plugin.ts';
 import type { JsonObject } from './fields.ts';
 import { type CniResult, parseResult } from './result.ts';
+import { cachedVersions } from './version-cache.ts';
 import { type CniVerb, type CniVersion, negotiateVersion } from './versions.ts';
 
 export interface Delegate {
   type: string;
   file: string;
   env: Record<string, string>;
+  /** Where its VERSION answer is kept (version-cache.ts). */
+  cache: string;
 }
 
 /** CNI_ARGS keys the thin plugin consumes itself. */
@@ -34,7 +39,11 @@ export async function openDelegate(
   path: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Delegate> {
-  return { type, file: await findPlugin(type, path), env: delegateEnv(env) };
+  return { type, file: await findPlugin(type, path), env: delegateEnv(env), cache: cacheDir(env) };
+}
+
+function versionsOf(d: Delegate, asked: string): Promise<string[]> {
+  return cachedVersions(d.file, d.cache, () => pluginVersions(d.file, `delegate ${d.type}`, d.env, asked));
 }
 
 /** The version to call the delegate in for `verb` when the runtime speaks `runtimeVersion`. */
@@ -43,14 +52,12 @@ export async function delegateVersion(
   runtimeVersion: CniVersion,
   verb: CniVerb,
 ): Promise<CniVersion> {
-  const supported = await pluginVersions(d.file, `delegate ${d.type}`, d.env, runtimeVersion);
-  return negotiateVersion(runtimeVersion, supported, verb);
+  return negotiateVersion(runtimeVersion, await versionsOf(d, runtimeVersion), verb);
 }
 
 /** Whether the delegate speaks `version` at all (GC and STATUS exist only in 1.1.0). */
 export async function delegateSpeaks(d: Delegate, version: string): Promise<boolean> {
-  const supported = await pluginVersions(d.file, `delegate ${d.type}`, d.env, version);
-  return supported.includes(version);
+  return (await versionsOf(d, version)).includes(version);
 }
 
 export async function runDelegate(d: Delegate, verb: CniVerb, conf: JsonObject): Promise<string> {

@@ -2,8 +2,11 @@
  * Checks on decoded JSON that throw a CniError naming the JSON path at fault. Small on purpose: the
  * thin plugin loads this on every invocation.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { CNI_ERR, CniError } from './errors.ts';
+
+// node:net (and the stream machinery it loads) only when an address is checked: VERSION never does
+const isIPv4 = (s: string) => process.getBuiltinModule('node:net').isIPv4(s);
+const isIPv6 = (s: string) => process.getBuiltinModule('node:net').isIPv6(s);
 
 export type JsonObject = Record<string, unknown>;
 

@@ -15,7 +15,10 @@ import type { AttachmentKey } from '../cni/protocol.ts';
 import { syncDir, writeAtomic } from '../host/files.ts';
 import { OsnetError } from '../lib/errors.ts';
 
-/** creating: a create may have been sent; claiming: a pool port is being taken; ready: answered. */
+/**
+ * creating: a create may have been sent; claiming: a pool port was taken (maybe answered, its claim update
+ * and tags not yet done); ready: the port is the attachment's, tags included.
+ */
 export type Phase = 'creating' | 'claiming' | 'ready';
 
 export interface AttachmentRecord {
@@ -26,6 +29,8 @@ export interface AttachmentRecord {
   name: string;
   device_id: string;
   port_id?: string;
+  /** The groups chosen for the port (securityGroupsFor), for a claim finished after a restart. */
+  security_groups?: string[];
   created_at: number;
 }
 

@@ -11,12 +11,12 @@ import { readFile } from 'node:fs/promises';
 import type { PortInfo, PortIp, PortRoute } from '../cni/protocol.ts';
 import { NotFoundError } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
-import * as networks from '../openstack/networking/v2/networks/index.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
 import * as ports from '../openstack/networking/v2/ports/index.ts';
-import * as subnets from '../openstack/networking/v2/subnets/index.ts';
-import type { Subnet } from '../openstack/networking/v2/subnets/results.ts';
 import { ATTACHMENT_MARK, DEVICE_OWNER, TAG_KEY } from './keys.ts';
+import type { NeutronCache } from './network-facts.ts';
+
+export { NeutronCache } from './network-facts.ts';
 
 /** Ports of one attachment: tagged with its key, or half-made (untagged) with its name, device_id and mark. */
 export async function findAttachmentPorts(
@@ -47,32 +47,6 @@ export async function getPort(net: ServiceClient, id: string): Promise<Port | un
   } catch (e) {
     if (e instanceof NotFoundError) return undefined;
     throw e;
-  }
-}
-
-/** Subnets and network MTUs change rarely: kept for a minute. */
-export class NeutronCache {
-  private readonly subnets = new Map<string, { at: number; v: Subnet }>();
-  private readonly mtus = new Map<string, { at: number; v: number }>();
-  private readonly net: ServiceClient;
-  private readonly ttlMs: number;
-  constructor(net: ServiceClient, ttlMs = 60_000) {
-    this.net = net;
-    this.ttlMs = ttlMs;
-  }
-  async subnet(id: string): Promise<Subnet> {
-    const have = this.subnets.get(id);
-    if (have && Date.now() - have.at < this.ttlMs) return have.v;
-    const v = await subnets.get(this.net, id);
-    this.subnets.set(id, { at: Date.now(), v });
-    return v;
-  }
-  async networkMtu(id: string): Promise<number> {
-    const have = this.mtus.get(id);
-    if (have && Date.now() - have.at < this.ttlMs) return have.v;
-    const v = (await networks.get(this.net, id)).mtu ?? 0;
-    this.mtus.set(id, { at: Date.now(), v });
-    return v;
   }
 }
 
@@ -108,7 +82,7 @@ export async function portInfo(
   const routes: PortRoute[] = [];
   const nameservers: string[] = [];
   for (const f of port.fixed_ips) {
-    const s = await cache.subnet(f.subnet_id);
+    const s = await cache.subnet(f.subnet_id, port.network_id);
     const prefix = s.cidr.split('/')[1];
     const ip: PortIp = { address: `${f.ip_address}/${prefix}`, subnet_id: s.id, version: s.ip_version };
     if (s.gateway_ip) {

@@ -11,8 +11,9 @@ import type { ServiceClient } from '../../openstack/client/service-client.ts';
 const VERBS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 
 /**
- * A view of `client` that records every call as "METHOD path", so a test can see each page fetched or
- * that a bulk create was one POST. `urls` holds the GET paths alone.
+ * A view of `client` that records every call as "METHOD path" (the verb helpers and `request()` alike, so
+ * updates count too), so a test can see each page fetched or that a bulk create was one POST. `urls`
+ * holds the GET paths alone.
  */
 export function countingClient(client: ServiceClient): {
   client: ServiceClient;
@@ -30,6 +31,15 @@ export function countingClient(client: ServiceClient): {
           calls.push(`${prop.toUpperCase()} ${path}`);
           if (prop === 'get') urls.push(path);
           return (v as ServiceClient['get']).call(target, path, opts);
+        };
+      }
+      // updates (resource.ts) and HEAD calls go straight to request(); get/post/... reach it on the
+      // target, not through this proxy, so nothing is counted twice
+      if (prop === 'request') {
+        return (...[method, path, opts]: Parameters<ServiceClient['request']>) => {
+          calls.push(`${method.toUpperCase()} ${path}`);
+          if (method.toUpperCase() === 'GET') urls.push(path);
+          return (v as ServiceClient['request']).call(target, method, path, opts);
         };
       }
       return v.bind(target);

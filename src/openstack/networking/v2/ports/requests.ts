@@ -44,6 +44,8 @@ export interface CreatePortOpts extends UpdatePortOpts {
   /** Admin only: create in another project. */
   project_id?: string;
   propagate_uplink_status?: boolean;
+  /** Kept only where Neutron has `tag-ports-during-bulk-creation`; elsewhere ignored (tag after creating). */
+  tags?: string[];
 }
 
 /** Query filters of a port list. */

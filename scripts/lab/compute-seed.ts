@@ -4,7 +4,8 @@
  *   service) and the catalog: compute, placement, image, volumev3 and block-storage, three endpoints each.
  * - `resources` (once the APIs answer): flavors m1.tiny/m1.small/m1.medium, the public image lab-fake (64 KiB
  *   raw, uploaded to Glance), the volume type lab-nfs (backend nfs1, Cinder's default type).
- * Usage: OSNET_LAB_DIR=/var/lib/osnet-lab node scripts/lab/compute-seed.ts keystone|resources
+ * - `purge` (compute-down --purge): removes those users and services again.
+ * Usage: OSNET_LAB_DIR=/var/lib/osnet-lab node scripts/lab/compute-seed.ts keystone|resources|purge
  */
 import { randomBytes } from 'node:crypto';
 import { toOsnetError } from '../../src/lib/errors.ts';
@@ -92,19 +93,21 @@ async function seedKeystone(id: ServiceClient): Promise<void> {
       );
     }),
   );
-  for (const entry of COMPUTE_CATALOG) {
-    const svc =
-      (await one(services.list(id, { type: entry.type }))) ??
-      (await services.create(id, { type: entry.type, name: entry.name, description: `lab ${entry.name}` }));
-    const eps = await collect(endpoints.list(id, { service_id: svc.id }));
-    await Promise.all(
-      (['public', 'internal', 'admin'] as const)
-        .filter((i) => !eps.some((e) => e.interface === i))
-        .map((i) =>
-          endpoints.create(id, { service_id: svc.id, interface: i, url: entry.url, region_id: REGION }),
-        ),
-    );
-  }
+  await Promise.all(
+    COMPUTE_CATALOG.map(async (entry) => {
+      const svc =
+        (await one(services.list(id, { type: entry.type }))) ??
+        (await services.create(id, { type: entry.type, name: entry.name, description: `lab ${entry.name}` }));
+      const eps = await collect(endpoints.list(id, { service_id: svc.id }));
+      await Promise.all(
+        (['public', 'internal', 'admin'] as const)
+          .filter((i) => !eps.some((e) => e.interface === i))
+          .map((i) =>
+            endpoints.create(id, { service_id: svc.id, interface: i, url: entry.url, region_id: REGION }),
+          ),
+      );
+    }),
+  );
 }
 
 async function seedResources(cloud: Cloud): Promise<string[]> {
@@ -151,6 +154,20 @@ async function seedResources(cloud: Cloud): Promise<string[]> {
   ];
 }
 
+/** compute-down --purge: the compute services (Keystone deletes their endpoints with them) and users. */
+async function purgeKeystone(id: ServiceClient): Promise<void> {
+  await Promise.all([
+    ...COMPUTE_CATALOG.map(async (entry) => {
+      for (const svc of await collect(services.list(id, { type: entry.type })))
+        await services.remove(id, svc.id);
+    }),
+    ...['nova', 'placement', 'glance', 'cinder'].map(async (name) => {
+      for (const u of await collect(users.list(id, { name, domain_id: 'default' })))
+        await users.remove(id, u.id);
+    }),
+  ]);
+}
+
 async function main(phase: string | undefined): Promise<void> {
   const t0 = performance.now();
   const cloud = await adminCloud();
@@ -161,8 +178,11 @@ async function main(phase: string | undefined): Promise<void> {
       done = `users nova, placement, glance, cinder; services ${COMPUTE_CATALOG.map((c) => c.type).join(', ')}`;
     } else if (phase === 'resources') {
       done = (await seedResources(cloud)).join(', ');
+    } else if (phase === 'purge') {
+      await purgeKeystone(await cloud.identity());
+      done = 'compute services and users removed';
     } else {
-      throw new Error('usage: compute-seed.ts keystone|resources');
+      throw new Error('usage: compute-seed.ts keystone|resources|purge');
     }
     console.log(`compute seed (${phase}) in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${done}`);
   } finally {

@@ -5,6 +5,9 @@
  * @example
  *   const tiny = LAB_FLAVORS[0].name; // 'm1.tiny'
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LAB_DIR } from './lab.ts';
 
 /** The services compute-up adds to the Keystone catalog (public, internal and admin endpoints alike). */
 export const COMPUTE_CATALOG = [
@@ -29,7 +32,19 @@ export const LAB_IMAGE = 'lab-fake';
 /** The volume type of the NFS backend, Cinder's default type in the lab. */
 export const LAB_VOLUME_TYPE = 'lab-nfs';
 
-/** Whether the lab runs the compute extension: scripts/test and `up --compute` set OSNET_LAB_COMPUTE=1. */
+/**
+ * Whether the compute tests run: OSNET_LAB_COMPUTE=1 (scripts/test's default), or unset and the extension
+ * was brought up here once; OSNET_LAB_COMPUTE=0 leaves them out. When they run and the extension is down
+ * they fail, never skip.
+ */
 export function computeLabEnabled(): boolean {
-  return process.env.OSNET_LAB_COMPUTE === '1';
+  const v = process.env.OSNET_LAB_COMPUTE;
+  if (v === '1') return true;
+  if (v === '0') return false;
+  return existsSync(join(LAB_DIR, 'compute'));
 }
+
+/** The skip reason for node:test when the compute tests are left out. */
+export const COMPUTE_SKIP = computeLabEnabled()
+  ? false
+  : 'the lab compute extension is off (OSNET_LAB_COMPUTE=0, or never brought up: scripts/lab/up --compute)';

@@ -1,7 +1,7 @@
 /**
  * A scratch tenant for the compute lab tests (tests only): a fresh Keystone project the lab admin is a member
  * of, and a Cloud scoped to it, as the portal makes tenants. Quotas set on it never touch the lab's shared
- * projects; `close` deletes whatever was deferred, then the project.
+ * projects; `close` deletes whatever was deferred, then the project's security groups, then the project.
  *
  * @example
  *   const t = await scratchTenant('quota');
@@ -11,6 +11,7 @@
 import { type Cloud, openCloud } from '../../openstack/client/cloud.ts';
 import { collect } from '../../openstack/client/pagination.ts';
 import { projects, roleassignments, roles } from '../../openstack/identity/v3/index.ts';
+import * as securitygroups from '../../openstack/networking/v2/security-groups/index.ts';
 import { Cleanup } from './cleanup.ts';
 import { labCloud, testName } from './lab.ts';
 
@@ -39,6 +40,14 @@ export async function scratchTenant(tag: string): Promise<ScratchTenant> {
       description: 'osnet test tenant',
     });
     cleanup.defer(() => projects.remove(id, project.id));
+    // Neutron makes a project's "default" security group on its first call there, and keeps it after the
+    // project is gone: delete every group of the project first
+    cleanup.defer(async () => {
+      const net = await admin.network();
+      for (const g of await collect(securitygroups.list(net, { project_id: project.id }))) {
+        await securitygroups.removeIfExists(net, g.id);
+      }
+    });
     const [member] = await collect(roles.list(id, { name: 'member' }));
     const { userId } = await admin.token();
     await roleassignments.grant(id, { roleId: member!.id, userId, projectId: project.id });

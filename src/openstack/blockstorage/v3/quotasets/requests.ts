@@ -52,6 +52,6 @@ export async function getUsage(client: ServiceClient, projectId: string): Promis
 }
 
 /** The default limits. @example (await getDefaults(cinder, p)).gigabytes */
-export function getDefaults(client: ServiceClient, projectId: string): Promise<VolumeQuotaSetResult> {
+export async function getDefaults(client: ServiceClient, projectId: string): Promise<VolumeQuotaSetResult> {
   return getAt<VolumeQuotaSetResult>(client, quotaSetDefaultsURL(projectId), 'quota_set');
 }

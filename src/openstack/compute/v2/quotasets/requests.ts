@@ -33,11 +33,11 @@ const quotaSet = resource<ComputeQuotaSetResult, never, UpdateComputeQuotaOpts, 
 export const { get, update, remove: reset } = quotaSet;
 
 /** Limits, in_use and reserved per resource. @example (await getDetail(nova, p)).ram?.in_use */
-export function getDetail(client: ServiceClient, projectId: string): Promise<ComputeQuotaDetail> {
+export async function getDetail(client: ServiceClient, projectId: string): Promise<ComputeQuotaDetail> {
   return getAt<ComputeQuotaDetail>(client, quotaSetDetailURL(projectId), 'quota_set');
 }
 
 /** The default limits. @example (await getDefaults(nova, p)).cores */
-export function getDefaults(client: ServiceClient, projectId: string): Promise<ComputeQuotaSetResult> {
+export async function getDefaults(client: ServiceClient, projectId: string): Promise<ComputeQuotaSetResult> {
   return getAt<ComputeQuotaSetResult>(client, quotaSetDefaultsURL(projectId), 'quota_set');
 }

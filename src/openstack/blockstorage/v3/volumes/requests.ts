@@ -7,10 +7,11 @@
  *   await waitForStatus(() => get(cinder, v.id), 'available', { what: `volume ${v.id}` });
  */
 import { OsnetError } from '../../../../lib/errors.ts';
+import type { ServiceClient } from '../../../client/service-client.ts';
 import { resource } from '../../../resource/resource.ts';
 import type { SortDir } from '../../../resource/types.ts';
 import type { Volume } from './results.ts';
-import { VOLUMES, VOLUMES_DETAIL, volumeURL } from './urls.ts';
+import { VOLUMES, VOLUMES_DETAIL, volumeActionURL, volumeURL } from './urls.ts';
 
 /** Request body of a volume create (`{"volume": {...}}`). */
 export interface CreateVolumeOpts {
@@ -81,3 +82,22 @@ export const { create, get, list, update, remove, removeIfExists } = resource<
   item: volumeURL,
   checkCreate: checkSize,
 });
+
+/**
+ * Grows an `available` volume (or, from microversion 3.42, an `in-use` one) to `newSize` GiB; Cinder answers
+ * 202 and the volume goes `extending`, then back: wait for the new size. `newSize` is checked first.
+ *
+ * @example
+ *   await extend(cinder, v.id, 2);
+ *   await waitFor(() => get(cinder, v.id), { done: (x) => x.size === 2 && x.status === 'available' });
+ */
+export async function extend(client: ServiceClient, id: string, newSize: number): Promise<void> {
+  const path = volumeActionURL(id);
+  if (!Number.isInteger(newSize) || newSize < 1) {
+    throw new OsnetError('OSNET_ERR_VALIDATION', 'os-extend.new_size: must be a whole number of GiB >= 1', {
+      field: 'os-extend.new_size',
+    });
+  }
+  // not idempotent by Cinder's rules (a repeat of a done extend answers 400): never retried
+  await client.post(path, { body: { 'os-extend': { new_size: newSize } }, idempotent: false });
+}

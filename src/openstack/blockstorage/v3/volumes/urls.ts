@@ -13,3 +13,8 @@ export const VOLUMES_DETAIL = 'volumes/detail';
 export function volumeURL(id: string): string {
   return `${VOLUMES}/${idSegment(id, 'volume id')}`;
 }
+
+/** Volume actions (`{"os-extend": ...}`, ...). @example volumeActionURL(id) */
+export function volumeActionURL(id: string): string {
+  return `${volumeURL(id)}/action`;
+}

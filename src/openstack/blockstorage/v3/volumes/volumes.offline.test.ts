@@ -67,3 +67,14 @@ test('a size is needed unless the volume copies a snapshot or volume; ifMatch is
   await volumes.create(mock.client, { snapshot_id: 'snap1' });
   assert.equal(mock.requests.length, 1);
 });
+
+test('extend posts the os-extend action once (never retried); a bad size names the field, no request', async () => {
+  const mock = serve('block-storage', EP).on('POST', '/v3/p-mock/volumes/v1/action', { status: 202 });
+  await volumes.extend(mock.client, 'v1', 3);
+  assert.deepEqual(mock.requests[0]?.body, { 'os-extend': { new_size: 3 } });
+  await assert.rejects(
+    volumes.extend(mock.client, 'v1', 0),
+    (e: unknown) => e instanceof OsnetError && e.field === 'os-extend.new_size',
+  );
+  assert.equal(mock.requests.length, 1);
+});

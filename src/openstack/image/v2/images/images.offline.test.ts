@@ -73,3 +73,12 @@ test("list follows Glance's top-level next", async () => {
     ['i1', 'i2'],
   );
 });
+
+test('upload PUTs the data as is to images/{id}/file as application/octet-stream', async () => {
+  const mock = serve('image', 'http://glance.test:9292/v2/').on('PUT', '/v2/images/i1/file', { status: 204 });
+  await images.upload(mock.client, 'i1', 'raw image bytes');
+  const put = mock.requests[0];
+  assert.equal(put?.body, 'raw image bytes');
+  assert.equal(put?.headers['content-type'], 'application/octet-stream');
+  assert.equal(mock.requests.length, 1);
+});

@@ -1,15 +1,18 @@
 /**
  * Image calls. Glance sends images bare (no `{"image": ...}`) and takes updates as a JSON patch, which
- * `update` writes from typed options. Uploading data is left to the portal issue.
+ * `update` writes from typed options; `upload` sends the data of a `queued` image.
  *
  * @example
  *   const img = await create(glance, { name: 'cirros', disk_format: 'qcow2', container_format: 'bare' });
  *   await update(glance, img.id, { name: 'cirros-0.6', min_ram: 128 });
  */
+
+import type { ServiceClient } from '../../../client/service-client.ts';
+import type { RequestBody } from '../../../http/transport.ts';
 import { resource } from '../../../resource/resource.ts';
 import type { SortDir } from '../../../resource/types.ts';
 import type { Image, Visibility } from './results.ts';
-import { IMAGES, imageURL } from './urls.ts';
+import { IMAGES, imageFileURL, imageURL } from './urls.ts';
 
 export type DiskFormat =
   | 'ami'
@@ -93,3 +96,14 @@ export const { create, get, list, update, remove, removeIfExists } = resource<
     body: imagePatch,
   },
 });
+
+/**
+ * Uploads the data of a `queued` image (PUT images/{id}/file, 204); Glance then makes it `active`. Bytes
+ * or text are re-sent on a retry, a stream only once.
+ *
+ * @example
+ *   await upload(glance, img.id, await readFile('tiny.raw'));
+ */
+export async function upload(client: ServiceClient, id: string, data: RequestBody): Promise<void> {
+  await client.put(imageFileURL(id), { rawBody: data, contentType: 'application/octet-stream' });
+}

@@ -12,3 +12,8 @@ export const IMAGES = 'images';
 export function imageURL(id: string): string {
   return `${IMAGES}/${idSegment(id, 'image id')}`;
 }
+
+/** The image data (PUT uploads, GET downloads). @example imageFileURL(id) // 'images/<id>/file' */
+export function imageFileURL(id: string): string {
+  return `${imageURL(id)}/file`;
+}

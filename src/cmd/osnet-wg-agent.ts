@@ -63,6 +63,7 @@ const program = createProgram('osnet-wg-agent', 'WireGuard hubs of Neutron on th
             spokes: r.spokes,
             actions: r.actions,
             skipped: r.skipped,
+            drift: r.drift,
             failures: r.failures,
             neutronCalls: r.neutronCalls,
             neutronWrites: r.neutronWrites,

@@ -5,6 +5,10 @@
  * profile-write.ts): a pass with no change makes no kernel, UAPI or Neutron write. Every port is re-checked;
  * an invalid one is skipped and the reason written to its profile.
  *
+ * The slow parts overlap: while Neutron lists the spokes (the bulk of a pass with many), each hub's
+ * interface is made, addressed and brought up, and its key and endpoint are written back to its port;
+ * only the peers wait for the list.
+ *
  * @example
  *   const agent = new Agent(net, { host: 'net-1', stateDir: '/var/lib/osnet-wg', endpointAddress: '203.0.113.4' });
  *   const r = await agent.pass(); // r.actions, r.neutronWrites, r.kernelWrites
@@ -12,9 +16,19 @@
 import { listNetns } from '../host/netns.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import type { Port } from '../openstack/networking/v2/ports/results.ts';
-import { type ApplyContext, removeGoneHubs, syncHostRoutes, syncInterface } from './apply.ts';
+import { type ApplyContext, ensureInterface, removeGoneHubs, syncHostRoutes, syncPeers } from './apply.ts';
 import { counted } from './counted.ts';
-import { type Desired, hubAddresses, readDesired, wantPeers } from './desired.ts';
+import {
+  checkSpokes,
+  type Desired,
+  hubAddresses,
+  type MeshSubnet,
+  readHubs,
+  readSpokes,
+  readSubnets,
+  type TagDrift,
+  wantPeers,
+} from './desired.ts';
 import { Devices } from './device.ts';
 import { allocatePort } from './host-info.ts';
 import { publicKeyOf } from './keys.ts';
@@ -26,8 +40,8 @@ import {
   projectNamespace,
   ROTATION_KEY,
 } from './model.ts';
-import { mergeProfile, writeSpokeReasons } from './profile-write.ts';
-import { advanceRotation, syncOldInterface } from './rotation.ts';
+import { fixTagDrift, mergeProfile, writeSpokeReasons } from './profile-write.ts';
+import { advanceRotation, type RotationStep, syncOldInterface } from './rotation.ts';
 import { type AgentState, type HubState, StateStore } from './state.ts';
 import { type PeerStatus, peerStatuses, StatusWriter } from './status.ts';
 
@@ -58,8 +72,23 @@ export interface PassResult {
   kernelWrites: number;
   /** Ports skipped, with the reason. */
   skipped: { port: string; reason: string }[];
+  /** Spokes whose peer tags disagreed with their profile (put right unless dryRun). */
+  drift: TagDrift[];
   failures: { hub: string; error: string }[];
   peers: PeerStatus[];
+}
+
+/** A hub set up as far as it goes without its spokes. */
+interface Prepared {
+  hs: HubState;
+  netns: string;
+  previousNs: string;
+  privateKey: string | undefined;
+  rot: RotationStep;
+  addresses: string[];
+  existed: boolean;
+  /** The profile write-back under way: settles with its error, if any. */
+  profile: Promise<unknown>;
 }
 
 export class Agent {
@@ -68,7 +97,7 @@ export class Agent {
   readonly store: StateStore;
   private readonly counts = { calls: 0, writes: 0 };
   private readonly net: ServiceClient;
-  private readonly cidrs = new Map<string, string>();
+  private readonly subnets = new Map<string, MeshSubnet>();
   private readonly status: StatusWriter;
 
   constructor(net: ServiceClient, opts: AgentOptions) {
@@ -94,6 +123,7 @@ export class Agent {
       neutronWrites: 0,
       kernelWrites: 0,
       skipped: [],
+      drift: [],
       failures: [],
       peers: [],
     };
@@ -106,58 +136,87 @@ export class Agent {
         this.opts.log?.(`${dry ? 'would: ' : ''}${s}`);
       },
     };
+    const fail = (hub: string, e: unknown) => {
+      const msg = (e as Error).message;
+      r.failures.push({ hub, error: msg });
+      this.opts.log?.(`hub ${hub}: ${msg}`);
+    };
 
     const state = await this.store.load();
     const before = JSON.stringify(state);
-    const d = await readDesired(this.net, {
-      host: this.opts.host,
-      known: Object.keys(state.hubs),
-      cidrs: this.cidrs,
-    });
-    r.hubs = d.hubs.length;
-    r.spokes = d.spokes.size;
-    for (const hub of d.hubs) {
-      try {
-        await this.reconcileHub(ctx, hub, d, state, r);
-      } catch (e) {
-        const msg = (e as Error).message;
-        r.failures.push({ hub: hub.id, error: msg });
-        this.opts.log?.(`hub ${hub.id}: ${msg}`);
+    try {
+      const { hubs, routed } = await readHubs(this.net, {
+        host: this.opts.host,
+        known: Object.keys(state.hubs),
+      });
+      r.hubs = hubs.length;
+      const prepared = new Map<string, Prepared>();
+      // one hub after the other (listen ports are allocated from the state), all while the spokes are listed
+      const prepareAll = async () => {
+        await readSubnets(this.net, hubs, this.subnets);
+        for (const hub of hubs) {
+          try {
+            const p = await this.prepareHub(ctx, hub, routed.get(hub.id), state, r);
+            if (p) prepared.set(hub.id, p);
+          } catch (e) {
+            fail(hub.id, e);
+          }
+        }
+      };
+      const [listed, done] = await Promise.allSettled([readSpokes(this.net, hubs), prepareAll()]);
+      if (listed.status === 'rejected' || done.status === 'rejected') {
+        // no write is left running behind a failed pass
+        await Promise.all([...prepared.values()].map((p) => p.profile));
+        throw listed.status === 'rejected' ? listed.reason : (done as PromiseRejectedResult).reason;
       }
+      const d = checkSpokes(listed.value, hubs);
+      r.spokes = d.spokes.size;
+      r.drift = d.drift;
+      for (const hub of hubs) {
+        const p = prepared.get(hub.id);
+        if (!p) continue;
+        try {
+          await this.finishHub(ctx, hub, p, d, r);
+        } catch (e) {
+          fail(hub.id, e);
+        }
+      }
+      await removeGoneHubs(ctx, state, this.store, new Set(hubs.map((h) => h.id)));
+      await writeSpokeReasons(this.net, d, r.skipped, ctx.act, dry);
+      await fixTagDrift(this.net, d, ctx.act, dry);
+      await this.status.write(r.peers, d.spokes, ctx.act, dry);
+    } finally {
+      // also after a failed list: what was set up on the host (keys, ports) must be found again
+      if (!dry && JSON.stringify(state) !== before) await this.store.save(state);
     }
-    await removeGoneHubs(ctx, state, this.store, new Set(d.hubs.map((h) => h.id)));
-    await writeSpokeReasons(this.net, d, r.skipped, ctx.act, dry);
-    await this.status.write(r.peers, d.spokes, ctx.act, dry);
-
-    if (!dry && JSON.stringify(state) !== before) await this.store.save(state);
     r.neutronCalls = this.counts.calls - c0.calls;
     r.neutronWrites = this.counts.writes - c0.writes;
     r.kernelWrites = this.devices.exec.history.length - k0 + (this.devices.uapiWrites - u0);
     return r;
   }
 
-  private async reconcileHub(
+  /** Key, port, namespace, rotation, the interface up with its addresses, and the profile write-back started. */
+  private async prepareHub(
     ctx: ApplyContext,
     hub: Port,
-    d: Desired,
+    routerId: string | undefined,
     state: AgentState,
     r: PassResult,
-  ): Promise<void> {
+  ): Promise<Prepared | undefined> {
     const { dry, act } = ctx;
     const hubProfile = hub['binding:profile'] ?? {};
-    const addresses = hubAddresses(hub, this.cidrs);
-    if (addresses.length === 0) {
-      const reason = 'fixed_ips: a hub needs an address on a mesh subnet';
+    const addresses = hubAddresses(hub, this.subnets);
+    if (!Array.isArray(addresses)) {
+      const { reason } = addresses;
       r.skipped.push({ port: hub.id, reason });
       if (hubProfile[ERROR_KEY] !== reason) {
         act(`hub ${hub.id}: skipped, reason written back: ${reason}`);
         if (!dry) await mergeProfile(this.net, hub, { [ERROR_KEY]: reason });
       }
-      return;
+      return undefined;
     }
     let netns = projectNamespace(hub.project_id);
     let routerProblem: string | undefined;
-    const routerId = d.routed.get(hub.id);
     if (routerId) {
       // the namespace the L3 agent keeps for the router; ML2/OVN routes inside OVN and has none
       const rns = `qrouter-${routerId}`;
@@ -182,57 +241,93 @@ export class Agent {
       privateKey = dry ? undefined : await this.store.newKey(hub.id);
     }
     if (!dry) state.hubs[hub.id] = hs;
-
-    const want = await wantPeers(hub, d, this.opts.host);
     const rot = await advanceRotation(ctx, { hub, hs, state, store: this.store, privateKey, netns });
     privateKey = rot.privateKey;
-
-    // the interface, in its namespace (during an overlap: host addresses only, the old one keeps the prefixes)
-    const dev = await syncInterface(ctx, hub.id, {
+    // key and port are settled: the profile can say so while the device is being set up
+    const profile = this.writeHubProfile(ctx, hub, hs.listenPort, privateKey, rot, routerProblem).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // during an overlap the new interface has host addresses only; the old one keeps the prefixes
+    const own = rot.overlapping ? addresses.map((a) => hostPrefix(a.split('/')[0]!)) : addresses;
+    const existed = await ensureInterface(ctx, hub.id, {
       ifname: hs.ifname,
       netns,
-      privateKey,
-      keyFile: this.store.keyFile(hub.id),
-      listenPort: hs.listenPort,
-      want,
-      endpoints: hs.endpoints,
-      addresses: rot.overlapping ? addresses.map((a) => hostPrefix(a.split('/')[0]!)) : addresses,
+      addresses: own,
       previousNs,
     });
+    return { hs, netns, previousNs, privateKey, rot, addresses, existed, profile };
+  }
+
+  /** The peers (one device change), the rotation's old interface, and the hub's status. */
+  private async finishHub(
+    ctx: ApplyContext,
+    hub: Port,
+    p: Prepared,
+    d: Desired,
+    r: PassResult,
+  ): Promise<void> {
+    const { hs, netns, rot } = p;
+    const want = await wantPeers(hub, d, this.opts.host);
+    const dev = await syncPeers(
+      ctx,
+      hub.id,
+      {
+        ifname: hs.ifname,
+        netns,
+        privateKey: p.privateKey,
+        keyFile: this.store.keyFile(hub.id),
+        listenPort: hs.listenPort,
+        want,
+        endpoints: hs.endpoints,
+      },
+      p.existed,
+    );
     if (rot.overlapping && hs.rotation)
       await syncOldInterface(
         ctx,
         hub.id,
-        { hs, netns, want, addresses, previousNs, oldKeyFile: rot.oldKeyFile },
+        { hs, netns, want, addresses: p.addresses, previousNs: p.previousNs, oldKeyFile: rot.oldKeyFile },
         dev,
       );
     else if (rot.retired) await syncHostRoutes(ctx, hub.id, hs.ifname, netns, []);
-    if (!dry)
+    if (!ctx.dry)
       hs.endpoints = Object.fromEntries([...want].flatMap(([k, w]) => (w.endpoint ? [[k, w.endpoint]] : [])));
-
-    // the public key and endpoint go back to Neutron
-    if (privateKey) {
-      const endpoint = formatEndpoint({ host: this.opts.endpointAddress, port: hs.listenPort });
-      const pub = publicKeyOf(privateKey);
-      const rotationChanged = JSON.stringify(rot.rotationOut) !== JSON.stringify(rot.req?.raw);
-      if (
-        hubProfile.public_key !== pub ||
-        hubProfile.endpoint !== endpoint ||
-        hubProfile[ERROR_KEY] !== routerProblem ||
-        rotationChanged
-      ) {
-        act(
-          `hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}${routerProblem ? `; ${routerProblem}` : ''}`,
-        );
-        if (!dry)
-          await mergeProfile(this.net, hub, {
-            public_key: pub,
-            endpoint,
-            [ERROR_KEY]: routerProblem,
-            ...(rotationChanged ? { [ROTATION_KEY]: rot.rotationOut } : {}),
-          });
-      }
-    }
+    const err = await p.profile;
+    if (err) throw err;
     r.peers.push(...peerStatuses(hub.id, want, dev, this.opts.upAfterSec ?? 180));
+  }
+
+  /** The hub's public key and endpoint (and rotation progress) back to its port, when they differ. */
+  private async writeHubProfile(
+    ctx: ApplyContext,
+    hub: Port,
+    listenPort: number,
+    privateKey: string | undefined,
+    rot: RotationStep,
+    routerProblem: string | undefined,
+  ): Promise<void> {
+    if (!privateKey) return;
+    const hubProfile = hub['binding:profile'] ?? {};
+    const endpoint = formatEndpoint({ host: this.opts.endpointAddress, port: listenPort });
+    const pub = publicKeyOf(privateKey);
+    const rotationChanged = JSON.stringify(rot.rotationOut) !== JSON.stringify(rot.req?.raw);
+    if (
+      hubProfile.public_key === pub &&
+      hubProfile.endpoint === endpoint &&
+      hubProfile[ERROR_KEY] === routerProblem &&
+      !rotationChanged
+    )
+      return;
+    ctx.act(
+      `hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}${routerProblem ? `; ${routerProblem}` : ''}`,
+    );
+    if (!ctx.dry)
+      await mergeProfile(this.net, hub, {
+        public_key: pub,
+        endpoint,
+        [ERROR_KEY]: routerProblem,
+        ...(rotationChanged ? { [ROTATION_KEY]: rot.rotationOut } : {}),
+      });
   }
 }

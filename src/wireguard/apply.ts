@@ -33,10 +33,21 @@ export interface InterfaceWant extends DeviceWant {
 
 /** Makes one interface hold key, port, peers and addresses of `w`; returns what it held before. */
 export async function syncInterface(ctx: ApplyContext, hubId: string, w: InterfaceWant): Promise<UapiDevice> {
+  return syncPeers(ctx, hubId, w, await ensureInterface(ctx, hubId, w));
+}
+
+/**
+ * The interface exists in its namespace with its addresses, up (its peers need not be known yet, so this
+ * runs while the spokes are being listed). Returns whether it was there already.
+ */
+export async function ensureInterface(
+  ctx: ApplyContext,
+  hubId: string,
+  w: Pick<InterfaceWant, 'ifname' | 'netns' | 'addresses' | 'previousNs'>,
+): Promise<boolean> {
   const { devices, dry, act } = ctx;
   const { ifname, netns } = w;
   const where = await devices.locate(ifname, [...new Set([netns, ...(w.previousNs ? [w.previousNs] : [])])]);
-  let dev: UapiDevice = { peers: new Map() };
   if (!where) {
     act(`hub ${hubId}: create ${ifname} (root namespace) and move it into ${netns}`);
     if (!dry) {
@@ -50,13 +61,6 @@ export async function syncInterface(ctx: ApplyContext, hubId: string, w: Interfa
       await devices.moveTo(ifname, where.ns, netns);
     }
   }
-  if (where || !dry) dev = await devices.get(ifname, netns);
-
-  const change = planDevice(dev, w);
-  if (!isEmptyChange(change)) {
-    act(`hub ${hubId}: ${ifname}: ${describeChange(change)}`);
-    if (!dry) await devices.set(ifname, netns, change);
-  }
   if (!dry) {
     const plan = await devices.addressPlan(ifname, netns, w.addresses);
     if (plan.add.length || plan.del.length || plan.up) {
@@ -66,6 +70,24 @@ export async function syncInterface(ctx: ApplyContext, hubId: string, w: Interfa
       await devices.applyAddresses(ifname, netns, plan);
     }
   } else if (!where) act(`hub ${hubId}: ${ifname}: addresses ${w.addresses.join(' ')}, up`);
+  return where !== undefined;
+}
+
+/** Key, port and peers of the interface made true in one change; returns what the device held before. */
+export async function syncPeers(
+  ctx: ApplyContext,
+  hubId: string,
+  w: DeviceWant & { ifname: string; netns: string },
+  existed: boolean,
+): Promise<UapiDevice> {
+  // on a dry run an interface that is not there yet holds nothing
+  const dev: UapiDevice =
+    existed || !ctx.dry ? await ctx.devices.get(w.ifname, w.netns) : { peers: new Map() };
+  const change = planDevice(dev, w);
+  if (!isEmptyChange(change)) {
+    ctx.act(`hub ${hubId}: ${w.ifname}: ${describeChange(change)}`);
+    if (!ctx.dry) await ctx.devices.set(w.ifname, w.netns, change);
+  }
   return dev;
 }
 

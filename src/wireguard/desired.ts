@@ -1,11 +1,14 @@
 /**
- * What Neutron wants on this host: the hubs bound to it, their spokes and the mesh subnets' prefixes, read
- * with a few filtered lists (never every port in the cloud), and per hub the peers it should hold. Every
- * spoke is re-checked here (another tool may have made it); a spoke that fails is kept out with its reason.
+ * What Neutron wants on this host: the hubs bound to it, their spokes and the mesh subnets, read with a few
+ * filtered lists (never every port in the cloud), and per hub the peers it should hold. Spokes are found by
+ * where they must be (device_owner spoke on a hub's network) and claimed by their profile's `peers`, so a
+ * spoke made by another tool without the `wg-peer:` tags is still seen; the tags that disagree with the
+ * profile are reported as drift. Every port is re-checked here; one that fails is kept out with its reason.
  *
  * @example
- *   const d = await readDesired(net, { host: 'net-1', known: Object.keys(state.hubs), cidrs });
- *   const want = await wantPeers(d.hubs[0], d, 'net-1');
+ *   const { hubs, routed } = await readHubs(net, { host: 'net-1', known: Object.keys(state.hubs) });
+ *   const d = checkSpokes(await readSpokes(net, hubs), hubs);
+ *   const want = await wantPeers(hubs[0], d, 'net-1');
  */
 import { readFile } from 'node:fs/promises';
 import { collect } from '../openstack/client/pagination.ts';
@@ -17,8 +20,9 @@ import {
   formatEndpoint,
   HUB_OWNER,
   hostPrefix,
+  MESH_TAG,
+  PEER_TAG_PREFIX,
   parseSpokeProfile,
-  peerTag,
   SPOKE_OWNER,
   type SpokeProfile,
 } from './model.ts';
@@ -33,31 +37,59 @@ export interface WantPeer {
   presharedKeyFile?: string;
 }
 
+/** What the agent reads of a spoke (a narrower list is cheaper for Neutron to make). */
+export const SPOKE_FIELDS = [
+  'id',
+  'network_id',
+  'fixed_ips',
+  'binding:profile',
+  'tags',
+  'revision_number',
+] as const;
+export type SpokePort = Pick<Port, (typeof SPOKE_FIELDS)[number]>;
+
+/** A spoke whose `wg-peer:` tags disagree with its profile's peers (hub ids). */
+export interface TagDrift {
+  port: string;
+  missing: string[];
+  stale: string[];
+}
+
 export interface Desired {
-  hubs: Port[];
-  /** Hubs that Neutron turned into a router's interface: hub id → router id. */
-  routed: Map<string, string>;
-  spokes: Map<string, Port>;
+  /** The spokes that claim (profile peers or tags) one of the hubs. */
+  spokes: Map<string, SpokePort>;
   /** The spokes whose profile is valid. */
   parsed: Map<string, SpokeProfile>;
   /** Why a spoke is left out (spoke id → reason); grows while the hubs are reconciled. */
   spokeErrors: Map<string, string>;
+  /** Valid spokes by the hub they name. */
+  byHub: Map<string, SpokePort[]>;
+  drift: TagDrift[];
 }
 
-const SPOKE_TAG_CHUNK = 20;
+export interface MeshSubnet {
+  cidr: string;
+  mesh: boolean;
+}
+
+const CHUNK = 20;
+
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
 
 /**
- * Lists the hubs bound to `host` and their spokes; `known` are the hubs the agent runs (a missing one is
- * looked up: it may be on a router now); `cidrs` caches subnet prefixes across passes.
+ * The hubs bound to `host`; `known` are the hubs the agent runs: a missing one is looked up, as Neutron
+ * turns a hub added to a router into that router's interface (id, host and profile kept). Only then is
+ * there an extra call. `routed`: hub id → router id.
  */
-export async function readDesired(
+export async function readHubs(
   net: ServiceClient,
-  o: { host: string; known: string[]; cidrs: Map<string, string> },
-): Promise<Desired> {
+  o: { host: string; known: string[] },
+): Promise<{ hubs: Port[]; routed: Map<string, string> }> {
   const hubs = await collect(ports.list(net, { device_owner: HUB_OWNER, 'binding:host_id': o.host }));
-  // A hub added to a router becomes a router_interface port of that router (its id, host and profile
-  // kept): it is not gone, and its interface follows it into the router's namespace. Only looked up when
-  // a hub we run is missing from the list, so a pass without one makes no extra call.
   const routed = new Map<string, string>();
   const listed = new Set(hubs.map((h) => h.id));
   const absent = o.known.filter((id) => !listed.has(id));
@@ -68,55 +100,112 @@ export async function readDesired(
         routed.set(p.id, p.device_id);
       }
     }
-  const spokes = new Map<string, Port>();
-  for (let i = 0; i < hubs.length; i += SPOKE_TAG_CHUNK) {
-    const tagsAny = hubs.slice(i, i + SPOKE_TAG_CHUNK).map((h) => peerTag(h.id));
-    for await (const s of ports.list(net, { device_owner: SPOKE_OWNER, 'tags-any': tagsAny }))
-      spokes.set(s.id, s);
-  }
-  const missing = [...new Set(hubs.flatMap((h) => h.fixed_ips.map((f) => f.subnet_id)))].filter(
-    (id) => !o.cidrs.has(id),
-  );
-  if (missing.length > 0)
-    for (const s of await collect(subnets.list(net, { ids: missing, fields: ['id', 'cidr'] })))
-      o.cidrs.set(s.id, s.cidr);
-
-  const spokeErrors = new Map<string, string>();
-  const parsed = new Map<string, SpokeProfile>();
-  for (const s of spokes.values()) {
-    const p = parseSpokeProfile(s['binding:profile'] ?? {});
-    if (p.ok) parsed.set(s.id, p.value);
-    else spokeErrors.set(s.id, `${p.field}: ${p.reason}`);
-  }
-  return { hubs, routed, spokes, parsed, spokeErrors };
+  return { hubs, routed };
 }
 
-/** The hub's addresses with their mesh subnet's prefix length (empty: on no known subnet). */
-export function hubAddresses(hub: Port, cidrs: Map<string, string>): string[] {
-  const out: string[] = [];
-  for (const f of hub.fixed_ips) {
-    const cidr = cidrs.get(f.subnet_id);
-    if (cidr) out.push(`${f.ip_address.toLowerCase()}/${cidr.split('/')[1]}`);
+/** The spokes on the hubs' networks: one list per 20 networks, whatever their tags. */
+export async function readSpokes(net: ServiceClient, hubs: Port[]): Promise<Map<string, SpokePort>> {
+  const spokes = new Map<string, SpokePort>();
+  for (const ids of chunks([...new Set(hubs.map((h) => h.network_id))])) {
+    // Neutron ORs a repeated network_id; the shared filter type names a single one
+    const filter = { device_owner: SPOKE_OWNER, network_id: ids, fields: SPOKE_FIELDS };
+    for await (const s of ports.list(
+      net,
+      filter as unknown as ports.ListPortsOpts & { fields: typeof SPOKE_FIELDS },
+    ))
+      spokes.set(s.id, s);
   }
+  return spokes;
+}
+
+/** Prefix and mesh tag of the hubs' subnets not yet in `cache` (a subnet's prefix never changes). */
+export async function readSubnets(
+  net: ServiceClient,
+  hubs: Port[],
+  cache: Map<string, MeshSubnet>,
+): Promise<void> {
+  const missing = [...new Set(hubs.flatMap((h) => h.fixed_ips.map((f) => f.subnet_id)))].filter(
+    (id) => !cache.has(id),
+  );
+  for (const ids of chunks(missing, 50))
+    for (const s of await collect(subnets.list(net, { ids, fields: ['id', 'cidr', 'tags'] })))
+      cache.set(s.id, { cidr: s.cidr, mesh: s.tags.includes(MESH_TAG) });
+}
+
+/**
+ * Keeps the spokes that claim one of `hubs` (by profile peers, or by a peer tag when the profile cannot be
+ * read), checks their profiles and notes where tags and profile disagree.
+ */
+export function checkSpokes(all: Map<string, SpokePort>, hubs: Port[]): Desired {
+  const ours = new Set(hubs.map((h) => h.id));
+  const d: Desired = {
+    spokes: new Map(),
+    parsed: new Map(),
+    spokeErrors: new Map(),
+    byHub: new Map(),
+    drift: [],
+  };
+  for (const s of all.values()) {
+    const tagged = s.tags
+      .filter((t) => t.startsWith(PEER_TAG_PREFIX))
+      .map((t) => t.slice(PEER_TAG_PREFIX.length));
+    const p = parseSpokeProfile(s['binding:profile'] ?? {});
+    // an invalid profile still says whose it is when its peers list can be read
+    const raw = s['binding:profile']?.peers;
+    const named = p.ok ? p.value.peers : Array.isArray(raw) ? raw.filter((x) => typeof x === 'string') : [];
+    if (!named.some((h) => ours.has(h)) && !tagged.some((h) => ours.has(h))) continue;
+    d.spokes.set(s.id, s);
+    if (!p.ok) {
+      d.spokeErrors.set(s.id, `${p.field}: ${p.reason}`);
+      continue;
+    }
+    d.parsed.set(s.id, p.value);
+    for (const h of named) {
+      if (!ours.has(h)) continue;
+      const list = d.byHub.get(h) ?? [];
+      list.push(s);
+      d.byHub.set(h, list);
+    }
+    // the tags are the index `osnet wg` finds a hub's spokes by (delete, status): they follow the profile
+    const missing = named.filter((h) => ours.has(h) && !tagged.includes(h));
+    const stale = tagged.filter((h) => ours.has(h) && !named.includes(h));
+    if (missing.length || stale.length) d.drift.push({ port: s.id, missing, stale });
+  }
+  return d;
+}
+
+/** The hub's addresses with their mesh subnet's prefix length, or why the hub cannot run. */
+export function hubAddresses(hub: Port, cache: Map<string, MeshSubnet>): string[] | { reason: string } {
+  const out: string[] = [];
+  for (const [i, f] of hub.fixed_ips.entries()) {
+    const s = cache.get(f.subnet_id);
+    if (!s) continue;
+    if (!s.mesh)
+      return {
+        reason: `fixed_ips[${i}].subnet_id: subnet ${f.subnet_id} is not set aside for the mesh (tag it ${MESH_TAG})`,
+      };
+    out.push(`${f.ip_address.toLowerCase()}/${s.cidr.split('/')[1]}`);
+  }
+  if (out.length === 0) return { reason: 'fixed_ips: a hub needs an address on a mesh subnet' };
   return out;
 }
 
 /** The peers `hub` should have, by public key; spokes that fail a check go to `d.spokeErrors`. */
 export async function wantPeers(hub: Port, d: Desired, host: string): Promise<Map<string, WantPeer>> {
   const want = new Map<string, WantPeer>();
-  for (const s of d.spokes.values()) {
-    const p = d.parsed.get(s.id);
-    if (!p?.peers.includes(hub.id)) continue;
+  const hubSubnets = new Set(hub.fixed_ips.map((h) => h.subnet_id));
+  for (const s of d.byHub.get(hub.id) ?? []) {
+    const p = d.parsed.get(s.id)!;
     if (s.network_id !== hub.network_id) {
       d.spokeErrors.set(s.id, `network_id: the spoke is not on hub ${hub.id}'s network`);
       continue;
     }
-    const off = s.fixed_ips.find((f) => !hub.fixed_ips.some((h) => h.subnet_id === f.subnet_id));
+    const off = s.fixed_ips.find((f) => !hubSubnets.has(f.subnet_id));
     if (off || s.fixed_ips.length === 0) {
       d.spokeErrors.set(s.id, `fixed_ips: ${off?.ip_address ?? 'none'} is not on a subnet of hub ${hub.id}`);
       continue;
     }
-    const clash = [...want.values()].find((w) => d.parsed.get(w.spoke)?.publicKey === p.publicKey);
+    const clash = want.get(p.publicKey);
     if (clash) {
       d.spokeErrors.set(
         s.id,

@@ -1,25 +1,29 @@
 /**
  * Writes back to Neutron ports' binding:profile. Neutron replaces the profile whole, so every write is a
  * read-modify-write under If-Match (a 412 re-reads): keys of other tools are kept. Skip reasons are written
- * once, not every pass, and cleared when the port is valid again.
+ * once, not every pass, and cleared when the port is valid again. Peer tags that disagree with a spoke's
+ * profile are put right (the profile is the contract; the tags are the index `osnet wg` lists by).
  *
  * @example
  *   await mergeProfile(net, port, { osnet_wg_error: undefined }); // removes the key, keeps the others
  */
-import { PreconditionFailedError } from '../openstack/client/errors.ts';
+import { NotFoundError, PreconditionFailedError } from '../openstack/client/errors.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
-import { ports } from '../openstack/networking/v2/index.ts';
+import { ports, tags } from '../openstack/networking/v2/index.ts';
 import type { JsonValue, Port } from '../openstack/networking/v2/ports/results.ts';
 import type { Desired } from './desired.ts';
-import { ERROR_KEY } from './model.ts';
+import { ERROR_KEY, peerTag } from './model.ts';
+
+/** What a profile write needs of a port: its id, profile and revision (for If-Match). */
+export type ProfilePort = Pick<Port, 'id' | 'binding:profile' | 'revision_number'>;
 
 /** Sets (or, for `undefined`, removes) the keys of `patch` in the port's profile. */
 export async function mergeProfile(
   net: ServiceClient,
-  port: Port,
+  port: ProfilePort,
   patch: Record<string, JsonValue | undefined>,
 ): Promise<void> {
-  let p = port;
+  let p: ProfilePort = port;
   for (let attempt = 0; ; attempt++) {
     const profile: Record<string, JsonValue> = { ...(p['binding:profile'] ?? {}) };
     for (const [k, v] of Object.entries(patch)) {
@@ -57,6 +61,28 @@ export async function writeSpokeReasons(
     if (!d.spokeErrors.has(id) && s['binding:profile']?.[ERROR_KEY] !== undefined) {
       act(`spoke ${id}: valid again, error cleared`);
       if (!dry) await mergeProfile(net, s, { [ERROR_KEY]: undefined });
+    }
+  }
+}
+
+/** Adds the peer tags a spoke's profile calls for and removes those it no longer does (this agent's hubs only). */
+export async function fixTagDrift(
+  net: ServiceClient,
+  d: Desired,
+  act: (s: string) => void,
+  dry: boolean,
+): Promise<void> {
+  for (const { port, missing, stale } of d.drift) {
+    for (const h of missing) {
+      act(`spoke ${port}: drift: its profile peers with hub ${h} but it lacks tag ${peerTag(h)}: tag added`);
+      if (!dry) await tags.add(net, 'ports', port, peerTag(h));
+    }
+    for (const h of stale) {
+      act(`spoke ${port}: drift: tagged ${peerTag(h)} but its profile does not name hub ${h}: tag removed`);
+      if (!dry)
+        await tags.remove(net, 'ports', port, peerTag(h)).catch((e: unknown) => {
+          if (!(e instanceof NotFoundError)) throw e;
+        });
     }
   }
 }

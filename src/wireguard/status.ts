@@ -9,8 +9,8 @@
  */
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { ports } from '../openstack/networking/v2/index.ts';
-import type { JsonValue, Port } from '../openstack/networking/v2/ports/results.ts';
-import type { WantPeer } from './desired.ts';
+import type { JsonValue } from '../openstack/networking/v2/ports/results.ts';
+import type { SpokePort, WantPeer } from './desired.ts';
 import { STATUS_KEY } from './model.ts';
 import { mergeProfile } from './profile-write.ts';
 import type { UapiDevice } from './uapi.ts';
@@ -70,7 +70,7 @@ export class StatusWriter {
   /** Status back to each spoke's profile: on an up/down change, else at most once per interval. */
   async write(
     peers: PeerStatus[],
-    spokes: Map<string, Port>,
+    spokes: Map<string, SpokePort>,
     act: (s: string) => void,
     dry: boolean,
   ): Promise<void> {

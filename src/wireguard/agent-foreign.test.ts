@@ -121,3 +121,39 @@ test('a hub made on a subnet not set aside for the mesh is skipped with the reas
   const again = await agent().pass();
   assert.equal(again.neutronWrites + again.kernelWrites, 0, again.actions.join('\n'));
 });
+
+test('tag drift is put right a bounded number of spokes per pass; every drifted spoke is peered at once', async () => {
+  const keys = [generateKeyPair().publicKey, generateKeyPair().publicKey];
+  const made = await ports.createMany(
+    net,
+    keys.map((k) => ({
+      network_id: networkId,
+      device_owner: SPOKE_OWNER,
+      port_security_enabled: false,
+      fixed_ips: [{ subnet_id: mesh }],
+      'binding:profile': { public_key: k, peers: [hubId] },
+    })),
+  );
+  for (const p of made) lab.cleanup.defer(() => ports.removeIfExists(net, p.id));
+  const ids = made.map((p) => p.id);
+  const a = new Agent(net, {
+    host,
+    stateDir,
+    endpointAddress: '127.0.0.1',
+    statusIntervalMs: 0,
+    driftFixesPerPass: 1,
+  });
+  const tagged = async () => (await spokesOf(net, hubId)).map((p) => p.id).filter((id) => ids.includes(id));
+  const first = await a.pass();
+  assert.deepEqual(first.drift.map((x) => x.port).sort(), [...ids].sort());
+  const peers = (await new Devices().get(interfaceName(hubId), ns)).peers;
+  assert.ok(
+    keys.every((k) => peers.has(k)),
+    'both peered in the first pass',
+  );
+  assert.equal((await tagged()).length, 1);
+  const second = await a.pass();
+  assert.equal(second.drift.length, 1);
+  assert.equal((await tagged()).length, 2);
+  assert.deepEqual((await a.pass()).drift, []);
+});

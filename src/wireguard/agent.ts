@@ -57,6 +57,8 @@ export interface AgentOptions {
   statusIntervalMs?: number;
   /** Most status write-backs in one pass (default 20); the others wait for later passes. */
   statusWritesPerPass?: number;
+  /** Most spokes whose tag drift is put right in one pass (default 20); all are reported. */
+  driftFixesPerPass?: number;
   /** A spoke counts as up while its latest handshake is younger than this, s (default 180). */
   upAfterSec?: number;
   log?: (line: string) => void;
@@ -183,7 +185,7 @@ export class Agent {
       }
       await removeGoneHubs(ctx, state, this.store, new Set(hubs.map((h) => h.id)));
       await writeSpokeReasons(this.net, d, r.skipped, ctx.act, dry);
-      await fixTagDrift(this.net, d, ctx.act, dry);
+      await fixTagDrift(this.net, d, ctx.act, dry, this.opts.driftFixesPerPass ?? 20);
       await this.status.write(r.peers, d.spokes, ctx.act, dry);
     } finally {
       // also after a failed list: what was set up on the host (keys, ports) must be found again

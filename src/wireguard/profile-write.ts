@@ -65,14 +65,19 @@ export async function writeSpokeReasons(
   }
 }
 
-/** Adds the peer tags a spoke's profile calls for and removes those it no longer does (this agent's hubs only). */
+/**
+ * Adds the peer tags a spoke's profile calls for and removes those it no longer does (this agent's hubs
+ * only), for at most `budget` spokes a pass: a thousand spokes made by another tool are peered at once
+ * and tagged over the next passes, not in one long pass.
+ */
 export async function fixTagDrift(
   net: ServiceClient,
   d: Desired,
   act: (s: string) => void,
   dry: boolean,
+  budget: number,
 ): Promise<void> {
-  for (const { port, missing, stale } of d.drift) {
+  for (const { port, missing, stale } of d.drift.slice(0, budget)) {
     for (const h of missing) {
       act(`spoke ${port}: drift: its profile peers with hub ${h} but it lacks tag ${peerTag(h)}: tag added`);
       if (!dry) await tags.add(net, 'ports', port, peerTag(h));

@@ -31,16 +31,8 @@ import {
 } from './desired.ts';
 import { Devices } from './device.ts';
 import { allocatePort } from './host-info.ts';
-import { publicKeyOf } from './keys.ts';
-import {
-  ERROR_KEY,
-  formatEndpoint,
-  hostPrefix,
-  interfaceName,
-  projectNamespace,
-  ROTATION_KEY,
-} from './model.ts';
-import { fixTagDrift, mergeProfile, writeSpokeReasons } from './profile-write.ts';
+import { ERROR_KEY, formatEndpoint, hostPrefix, interfaceName, projectNamespace } from './model.ts';
+import { fixTagDrift, mergeProfile, writeHubProfile, writeSpokeReasons } from './profile-write.ts';
 import { advanceRotation, type RotationStep, syncOldInterface } from './rotation.ts';
 import { type AgentState, type HubState, StateStore } from './state.ts';
 import { type PeerStatus, peerStatuses, StatusWriter } from './status.ts';
@@ -246,18 +238,30 @@ export class Agent {
     const rot = await advanceRotation(ctx, { hub, hs, state, store: this.store, privateKey, netns });
     privateKey = rot.privateKey;
     // key and port are settled: the profile can say so while the device is being set up
-    const profile = this.writeHubProfile(ctx, hub, hs.listenPort, privateKey, rot, routerProblem).then(
+    const profile = writeHubProfile(this.net, ctx, hub, {
+      endpoint: formatEndpoint({ host: this.opts.endpointAddress, port: hs.listenPort }),
+      privateKey,
+      rot,
+      routerProblem,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
     // during an overlap the new interface has host addresses only; the old one keeps the prefixes
     const own = rot.overlapping ? addresses.map((a) => hostPrefix(a.split('/')[0]!)) : addresses;
-    const existed = await ensureInterface(ctx, hub.id, {
-      ifname: hs.ifname,
-      netns,
-      addresses: own,
-      previousNs,
-    });
+    // a failed hub leaves no write running behind it
+    let existed: boolean;
+    try {
+      existed = await ensureInterface(ctx, hub.id, {
+        ifname: hs.ifname,
+        netns,
+        addresses: own,
+        previousNs,
+      });
+    } catch (e) {
+      await profile;
+      throw e;
+    }
     return { hs, netns, previousNs, privateKey, rot, addresses, existed, profile };
   }
 
@@ -298,38 +302,5 @@ export class Agent {
     const err = await p.profile;
     if (err) throw err;
     r.peers.push(...peerStatuses(hub.id, want, dev, this.opts.upAfterSec ?? 180));
-  }
-
-  /** The hub's public key and endpoint (and rotation progress) back to its port, when they differ. */
-  private async writeHubProfile(
-    ctx: ApplyContext,
-    hub: Port,
-    listenPort: number,
-    privateKey: string | undefined,
-    rot: RotationStep,
-    routerProblem: string | undefined,
-  ): Promise<void> {
-    if (!privateKey) return;
-    const hubProfile = hub['binding:profile'] ?? {};
-    const endpoint = formatEndpoint({ host: this.opts.endpointAddress, port: listenPort });
-    const pub = publicKeyOf(privateKey);
-    const rotationChanged = JSON.stringify(rot.rotationOut) !== JSON.stringify(rot.req?.raw);
-    if (
-      hubProfile.public_key === pub &&
-      hubProfile.endpoint === endpoint &&
-      hubProfile[ERROR_KEY] === routerProblem &&
-      !rotationChanged
-    )
-      return;
-    ctx.act(
-      `hub ${hub.id}: profile public_key ${pub}, endpoint ${endpoint}${routerProblem ? `; ${routerProblem}` : ''}`,
-    );
-    if (!ctx.dry)
-      await mergeProfile(this.net, hub, {
-        public_key: pub,
-        endpoint,
-        [ERROR_KEY]: routerProblem,
-        ...(rotationChanged ? { [ROTATION_KEY]: rot.rotationOut } : {}),
-      });
   }
 }

@@ -11,8 +11,11 @@ import { NotFoundError, PreconditionFailedError } from '../openstack/client/erro
 import type { ServiceClient } from '../openstack/client/service-client.ts';
 import { ports, tags } from '../openstack/networking/v2/index.ts';
 import type { JsonValue, Port } from '../openstack/networking/v2/ports/results.ts';
+import type { ApplyContext } from './apply.ts';
 import type { Desired } from './desired.ts';
-import { ERROR_KEY, peerTag } from './model.ts';
+import { publicKeyOf } from './keys.ts';
+import { ERROR_KEY, peerTag, ROTATION_KEY } from './model.ts';
+import type { RotationStep } from './rotation.ts';
 
 /** What a profile write needs of a port: its id, profile and revision (for If-Match). */
 export type ProfilePort = Pick<Port, 'id' | 'binding:profile' | 'revision_number'>;
@@ -90,4 +93,39 @@ export async function fixTagDrift(
         });
     }
   }
+}
+
+/** The hub's public key and endpoint (and rotation progress, router problem) back to its port, when they differ. */
+export async function writeHubProfile(
+  net: ServiceClient,
+  ctx: Pick<ApplyContext, 'act' | 'dry'>,
+  hub: Port,
+  o: {
+    endpoint: string;
+    privateKey: string | undefined;
+    rot: RotationStep;
+    routerProblem: string | undefined;
+  },
+): Promise<void> {
+  if (!o.privateKey) return;
+  const have = hub['binding:profile'] ?? {};
+  const pub = publicKeyOf(o.privateKey);
+  const rotationChanged = JSON.stringify(o.rot.rotationOut) !== JSON.stringify(o.rot.req?.raw);
+  if (
+    have.public_key === pub &&
+    have.endpoint === o.endpoint &&
+    have[ERROR_KEY] === o.routerProblem &&
+    !rotationChanged
+  )
+    return;
+  ctx.act(
+    `hub ${hub.id}: profile public_key ${pub}, endpoint ${o.endpoint}${o.routerProblem ? `; ${o.routerProblem}` : ''}`,
+  );
+  if (!ctx.dry)
+    await mergeProfile(net, hub, {
+      public_key: pub,
+      endpoint: o.endpoint,
+      [ERROR_KEY]: o.routerProblem,
+      ...(rotationChanged ? { [ROTATION_KEY]: o.rot.rotationOut } : {}),
+    });
 }

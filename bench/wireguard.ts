@@ -10,7 +10,7 @@
  *   node bench/wireguard.ts 1,100
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Exec } from '../src/host/exec.ts';
 import { delNetns } from '../src/host/netns.ts';
@@ -78,8 +78,9 @@ try {
         const r = await agent.pass();
         const ms = performance.now() - t;
         if (r.failures.length) throw new Error(JSON.stringify(r.failures));
+        // the machine is shared: the load beside each figure says how busy it was
         rows.push(
-          `| ${size} | ${label} | ${ms.toFixed(0)} | ${r.neutronCalls} | ${r.neutronWrites} | ${r.kernelWrites} | ${label === 'first apply' ? setup.toFixed(1) : ''} |`,
+          `| ${size} | ${label} | ${ms.toFixed(0)} | ${r.neutronCalls} | ${r.neutronWrites} | ${r.kernelWrites} | ${loadavg()[0]!.toFixed(1)} | ${label === 'first apply' ? setup.toFixed(1) : ''} |`,
         );
         console.error(rows.at(-1));
       }
@@ -97,6 +98,8 @@ try {
   await networks.removeIfExists(net, n.id);
   await cloud.close();
 }
-console.log('| spokes | pass | ms | Neutron calls | Neutron writes | kernel/UAPI writes | set-up s |');
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  '| spokes | pass | ms | Neutron calls | Neutron writes | kernel/UAPI writes | load (1 min) | set-up s |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);

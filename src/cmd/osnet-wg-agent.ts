@@ -1,5 +1,5 @@
 /**
- * `osnet-wg-agent`: runs the WireGuard hubs Neutron binds to this host (see src/wireguard/agent.ts).
+ * `osnet-wg-agent`: runs the WireGuard hubs Neutron binds to this host (see src/wireguard/agent.ts and the files it names).
  * `--once` makes one pass and exits (0, or the failure's status); otherwise it passes every --interval
  * seconds with /healthz, /readyz and /metrics on --listen.
  */
@@ -42,7 +42,8 @@ const program = createProgram('osnet-wg-agent', 'WireGuard hubs of Neutron on th
   .action(async () => {
     const f = program.opts<Flags>();
     const { openCloud } = await import('../openstack/client/cloud.ts');
-    const { Agent, detectEndpointAddress } = await import('../wireguard/agent.ts');
+    const { Agent } = await import('../wireguard/agent.ts');
+    const { detectEndpointAddress } = await import('../wireguard/host-info.ts');
     const cloud = await openCloud(f.osCloud ? { cloud: f.osCloud } : {});
     const net = await cloud.network();
     const agent = new Agent(net, {
@@ -62,6 +63,7 @@ const program = createProgram('osnet-wg-agent', 'WireGuard hubs of Neutron on th
             spokes: r.spokes,
             actions: r.actions,
             skipped: r.skipped,
+            drift: r.drift,
             failures: r.failures,
             neutronCalls: r.neutronCalls,
             neutronWrites: r.neutronWrites,

@@ -113,6 +113,10 @@ export class Devices {
           throw new OsnetError('OSNET_ERR_COMMAND', `wireguard-go ${ifname}: no UAPI socket after 10 s`);
         await sleep(25);
       }
+      // The socket is made by a parent process that then hands the device to a daemon child; once the
+      // child answers UAPI it holds the device, and only then may the interface leave this namespace
+      // (a pass once lost a fresh interface right after moving it).
+      await uapiGet(ifname);
     }
     await this.exec.run(['ip', 'link', 'set', 'dev', ifname, 'netns', ns]);
   }

@@ -18,6 +18,8 @@ export const SPOKE_OWNER = 'channel:wireguard:spoke';
  * `tags-any` query instead of every spoke in the cloud.
  */
 export const PEER_TAG_PREFIX = 'wg-peer:';
+/** The tag an operator puts on a subnet set aside for the mesh (`openstack subnet set --tag wg-mesh`). */
+export const MESH_TAG = 'wg-mesh';
 /** Profile key where the agent writes why it skipped a port (created invalid by another tool). */
 export const ERROR_KEY = 'osnet_wg_error';
 /** Profile key with the spoke's tunnel status (handshake, bytes), written by the agent. */

@@ -19,6 +19,7 @@ import {
   checkKeepalive,
   checkPskRef,
   HUB_OWNER,
+  MESH_TAG,
   PEER_TAG_PREFIX,
   parseCidr,
   parseEndpoint,
@@ -29,8 +30,7 @@ import {
   SPOKE_OWNER,
 } from './model.ts';
 
-/** The tag an operator puts on a subnet set aside for the mesh (`openstack subnet set --tag wg-mesh`). */
-export const MESH_TAG = 'wg-mesh';
+export { MESH_TAG };
 
 function invalid(field: string, reason: string): OsnetError {
   return new OsnetError('OSNET_ERR_VALIDATION', `${field}: ${reason}`, { field });

@@ -12,12 +12,12 @@ import { OsnetError } from '../lib/errors.ts';
 import type { Logger } from '../lib/log.ts';
 import { type Cloud, openCloud } from '../openstack/client/cloud.ts';
 import type { ServiceClient } from '../openstack/client/service-client.ts';
-import { missingExtensions } from '../openstack/networking/v2/extensions/index.ts';
 import { runService, type ServiceContext } from '../service/service.ts';
 import { Attachments } from './attachments.ts';
 import { Journal } from './journal.ts';
 import { withPolicyGroup } from './policy-groups.ts';
 import { openPolicyGroups, type PolicySettings } from './policy-settings.ts';
+import { tagsOnCreate as probeTagsOnCreate } from './tags-on-create.ts';
 import { type PoolSettings, Pools } from './pool.ts';
 import { parseAdd, parseCheck, parseDel, parseGc } from './requests.ts';
 import { listenCni } from './socket.ts';
@@ -39,7 +39,6 @@ export interface DaemonSettings {
   policy?: PolicySettings | undefined;
 }
 
-const TAG_ON_CREATE = 'tag-ports-during-bulk-creation';
 
 const VERBS = { add: 'ADD', del: 'DEL', check: 'CHECK', gc: 'GC', status: 'STATUS' } as const;
 
@@ -103,10 +102,7 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
     registers: [metrics],
   });
   // Neutron that keeps a create body's tags saves a tag call per port (pool refills, creates)
-  const tagsOnCreate = await missingExtensions(net, [TAG_ON_CREATE]).then(
-    (m) => m.length === 0,
-    () => false,
-  );
+  const tagsOnCreate = await probeTagsOnCreate(net).catch(() => false);
   const pools = new Pools(net, s.pool, node, log, {
     tagsOnCreate,
     owned: (portId) => journal.byPort(portId) !== undefined,

@@ -1,5 +1,5 @@
 /** `openstack-port-daemon`: the CNI node daemon (docs/cni.md, "The daemon"). */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import type { DaemonSettings } from '../daemon/daemon.ts';
 import '../daemon/error-codes.ts';
@@ -27,6 +27,7 @@ interface Flags {
   outboxInterval: number;
   statusInterval: number;
   encapOverhead: number;
+  tagsOnCreate: string;
   policyServer?: string;
   policyCa?: string;
   policyCert?: string;
@@ -116,6 +117,14 @@ withSettings(
       count('--encap-overhead'),
       58,
     )
+    .addOption(
+      new Option(
+        '--tags-on-create <mode>',
+        'tags in the port create (auto: where Neutron keeps them; off: one tag call after each create)',
+      )
+        .choices(['auto', 'on', 'off'])
+        .default('auto'),
+    )
     .option(
       '--policy-server <url>',
       "the policy server's internal API (https://HOST:4003): ADDs with a policy_group_id get the app's security group",
@@ -157,6 +166,7 @@ withSettings(
     outboxInterval: o.outboxInterval * 1000,
     statusInterval: o.statusInterval * 1000,
     encapOverhead: o.encapOverhead,
+    tagsOnCreate: o.tagsOnCreate as 'auto' | 'on' | 'off',
     policy: o.policyServer
       ? {
           server: o.policyServer,

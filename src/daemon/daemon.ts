@@ -17,10 +17,10 @@ import { Attachments } from './attachments.ts';
 import { Journal } from './journal.ts';
 import { withPolicyGroup } from './policy-groups.ts';
 import { openPolicyGroups, type PolicySettings } from './policy-settings.ts';
-import { tagsOnCreate as probeTagsOnCreate } from './tags-on-create.ts';
 import { type PoolSettings, Pools } from './pool.ts';
 import { parseAdd, parseCheck, parseDel, parseGc } from './requests.ts';
 import { listenCni } from './socket.ts';
+import { tagsOnCreate as probeTagsOnCreate } from './tags-on-create.ts';
 
 export interface DaemonSettings {
   socket: string;
@@ -35,10 +35,11 @@ export interface DaemonSettings {
   outboxInterval: number;
   statusInterval: number;
   encapOverhead: number;
+  /** Tags in the port create: `auto` asks Neutron (tags-on-create.ts); default auto. */
+  tagsOnCreate?: 'auto' | 'on' | 'off' | undefined;
   /** The policy server's internal API (mutual TLS): ADDs naming an app get its security group. */
   policy?: PolicySettings | undefined;
 }
-
 
 const VERBS = { add: 'ADD', del: 'DEL', check: 'CHECK', gc: 'GC', status: 'STATUS' } as const;
 
@@ -102,7 +103,9 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
     registers: [metrics],
   });
   // Neutron that keeps a create body's tags saves a tag call per port (pool refills, creates)
-  const tagsOnCreate = await probeTagsOnCreate(net).catch(() => false);
+  const tagsOnCreate =
+    s.tagsOnCreate === 'on' ||
+    (s.tagsOnCreate !== 'off' && (await probeTagsOnCreate(net).catch(() => false)));
   const pools = new Pools(net, s.pool, node, log, {
     tagsOnCreate,
     owned: (portId) => journal.byPort(portId) !== undefined,

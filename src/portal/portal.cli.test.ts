@@ -2,12 +2,14 @@
 // stale dist/bin is never what runs: bootstrap (generated password, refusal, --force from stdin), serve
 // with login → token → an authenticated call, /health, SIGTERM, and the secret key's checks.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { Agent } from 'undici';
 import { entryOptions } from '../../scripts/build-options.ts';
 import { generateKey } from '../lib/secret-box.ts';
 import { REPO_ROOT } from '../testing/openstack/lab.ts';
@@ -184,5 +186,39 @@ describe('osnet-portal secret key (process)', () => {
     assert.equal(ids[0], ids[1]);
     const { stat } = await import('node:fs/promises');
     assert.equal((await stat(join(state, 'secret.key'))).mode & 0o777, 0o600);
+  });
+
+  it('serves HTTPS with --cert/--key, and refuses plain HTTP off loopback', async () => {
+    const state = await mkdtemp(join(dir, 'tls-'));
+    await promisify(execFile)(process.execPath, [
+      join(REPO_ROOT, 'src/cmd/osnet.ts'),
+      'policy',
+      'certs',
+      '--out',
+      join(state, 'certs'),
+    ]);
+    const cert = (f: string) => join(state, 'certs', f);
+    const plain = await run([
+      '--state-dir',
+      state,
+      '--listen',
+      '0.0.0.0:0',
+      '--health-listen',
+      '127.0.0.1:0',
+    ]);
+    assert.equal(plain.code, 78);
+    assert.match(plain.stderr, /plain HTTP .* loopback only/);
+    const p = serve(['--state-dir', state, '--cert', cert('server.crt'), '--key', cert('server.key')]);
+    try {
+      const addr = await p.addr('portal');
+      const dispatcher = new Agent({ connect: { ca: await readFile(cert('ca.crt')) } });
+      const r = await fetch(`https://${addr}/api/users/me/`, { dispatcher } as RequestInit);
+      assert.equal(r.status, 401, 'answered over TLS, and without a token refused');
+      await assert.rejects(fetch(`http://${addr}/api/users/me/`));
+      await dispatcher.close();
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    assert.equal(await p.exited, 0, p.log());
   });
 });

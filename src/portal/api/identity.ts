@@ -46,13 +46,9 @@ export function registerIdentityRoutes(app: App, d: PortalDeps): void {
         await record(db, req, {
           event_type: 'auth_login_failed_with_username',
           message: `login failed for ${req.body.username}`,
+          // the caller is not authenticated: the name tried is recorded, never the password
           actor: { uuid: null, username: req.body.username },
-          ...(user
-            ? {
-                resource: ['user', user.uuid] as [string, string],
-                actor: { uuid: null, username: user.username },
-              }
-            : {}),
+          resource: user ? ['user', user.uuid] : undefined,
         });
         throw new OsnetError('OSNET_ERR_HTTP_UNAUTHENTICATED', 'invalid username or password');
       }

@@ -172,4 +172,25 @@ export const MIGRATIONS: readonly Migration[] = [
         await db.schema.createIndex(`portal_events_${col}`).on('portal_events').column(col).execute();
     },
   },
+  {
+    // lists are ordered by name (organisations, projects) or newest first (events), then uuid: bench/portal-lists.ts
+    name: '0003_list_order',
+    async up(db) {
+      await db.schema
+        .createIndex('portal_customers_name')
+        .on('portal_customers')
+        .columns(['name', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('portal_projects_name')
+        .on('portal_projects')
+        .columns(['name', 'uuid'])
+        .execute();
+      await db.schema
+        .createIndex('portal_events_order')
+        .on('portal_events')
+        .columns(['created', 'uuid'])
+        .execute();
+    },
+  },
 ];

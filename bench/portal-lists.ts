@@ -7,6 +7,7 @@
  * Run: `node bench/portal-lists.ts [--rows 100000] [--requests 200] [--only sqlite|postgres]` with the lab's
  * PostgreSQL up.
  */
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { newUuid } from '../src/portal/store/index.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
@@ -67,17 +68,19 @@ async function bench(kind: StoreKind): Promise<void> {
     );
     const staff = await p.login('admin', p.adminPassword);
     const owner = await (async () => {
+      // a throwaway user of a throwaway store: its password is made here, never written down
+      const password = randomBytes(18).toString('base64url');
       const u = (
         await p.api('POST', '/api/users/', {
           token: staff,
-          body: { username: 'owner', password: 'owner-password' },
+          body: { username: 'owner', password },
         })
       ).body;
       await p.api('POST', `/api/customers/${customers[rows >> 1]}/add_user/`, {
         token: staff,
         body: { user: u.uuid, role: 'CUSTOMER.OWNER' },
       });
-      return p.login('owner', 'owner-password');
+      return p.login('owner', password);
     })();
     const deep = Math.floor(rows / 10 / 2);
     const cases: [string, string, string][] = [

@@ -12,14 +12,11 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import * as prom from 'prom-client';
 import { Agent, request } from 'undici';
-import { silentLogger } from '../src/lib/log.ts';
 import { generateCerts } from '../src/policy/certs/generate.ts';
 import type { Policy } from '../src/policy/model.ts';
-import { startPolicyServer } from '../src/policy/server.ts';
 import { openPolicyRepo } from '../src/policy/store/index.ts';
-import { mutualTls } from '../src/server/tls.ts';
+import { startInProcessPolicyServer } from '../src/testing/policy/in-process.ts';
 import { testPolicyRepo } from '../src/testing/policy/repo.ts';
 import { labPostgresUrl, withDatabase } from '../src/testing/store/stores.ts';
 
@@ -73,22 +70,10 @@ console.log(
 );
 
 const certs = await generateCerts();
-const server = await startPolicyServer({
+const { server, internalUrl: base } = await startInProcessPolicyServer({
   repo: t.repo,
-  tokens: { validate: () => Promise.reject(new Error('internal only')) },
-  log: silentLogger,
-  prom,
-  metrics: new prom.Registry(),
-  internal: {
-    listen: '127.0.0.1:0',
-    tls: mutualTls({
-      ca: certs.files['ca.crt'],
-      cert: certs.files['server.crt'],
-      key: certs.files['server.key'],
-    }),
-  },
+  pem: { ca: certs.files['ca.crt'], cert: certs.files['server.crt'], key: certs.files['server.key'] },
 });
-const base = `https://127.0.0.1:${(server.internal as { port: number }).port}`;
 const agent = new Agent({
   connections: CONCURRENCY,
   connect: {

@@ -2,16 +2,14 @@
 // server against the lab's Keystone with its own (admin) credentials.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import * as prom from 'prom-client';
-import { silentLogger } from '../../lib/log.ts';
 import type { Cloud } from '../../openstack/client/cloud.ts';
 import type { ServiceClient } from '../../openstack/client/service-client.ts';
-import { mutualTls } from '../../server/tls.ts';
 import { labFixture } from '../../testing/openstack/fixture.ts';
 import { testName } from '../../testing/openstack/lab.ts';
+import { startInProcessPolicyServer } from '../../testing/policy/in-process.ts';
 import { type TestRepo, testPolicyRepo } from '../../testing/policy/repo.ts';
 import { generateCerts } from '../certs/generate.ts';
-import { type PolicyServer, startPolicyServer } from '../server.ts';
+import type { PolicyServer } from '../server.ts';
 import { type CachingValidator, keystoneTokens } from './auth.ts';
 
 type Who = 'admin' | 'demo' | 'demo2';
@@ -55,23 +53,13 @@ describe('external API: authorisation with real Keystone tokens (lab)', () => {
     tokens = keystoneTokens(identity);
     t = await testPolicyRepo();
     const certs = await generateCerts();
-    server = await startPolicyServer({
+    const s = await startInProcessPolicyServer({
       repo: t.repo,
       tokens,
-      log: silentLogger,
-      prom,
-      metrics: new prom.Registry(),
-      internal: {
-        listen: '127.0.0.1:0',
-        tls: mutualTls({
-          ca: certs.files['ca.crt'],
-          cert: certs.files['server.crt'],
-          key: certs.files['server.key'],
-        }),
-      },
-      external: { listen: '127.0.0.1:0' },
+      pem: { ca: certs.files['ca.crt'], cert: certs.files['server.crt'], key: certs.files['server.key'] },
     });
-    base = `http://127.0.0.1:${(server.external as { port: number }).port}`;
+    server = s.server;
+    base = s.externalUrl!;
   });
   after(async () => {
     await server?.close();

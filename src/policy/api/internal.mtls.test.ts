@@ -8,14 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
-import * as prom from 'prom-client';
-import { silentLogger } from '../../lib/log.ts';
-import { mutualTls } from '../../server/tls.ts';
 import { REPO_ROOT } from '../../testing/openstack/lab.ts';
 import { curl } from '../../testing/policy/curl.ts';
+import { startInProcessPolicyServer } from '../../testing/policy/in-process.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import type { PolicyRepo } from '../model.ts';
-import { type PolicyServer, startPolicyServer } from '../server.ts';
+import type { PolicyServer } from '../server.ts';
 import { openPolicyRepo } from '../store/index.ts';
 
 const run = promisify(execFile);
@@ -74,23 +72,12 @@ describeStores('internal API over mutual TLS (curl)', (ctx) => {
     );
     t = { repo: await openPolicyRepo({ url: ctx.url }) };
     await loadSeed(t.repo);
-    server = await startPolicyServer({
-      repo: t.repo,
-      tokens: { validate: () => Promise.reject(new Error('no external API here')) },
-      log: silentLogger,
-      prom,
-      metrics: new prom.Registry(),
-      internal: {
-        listen: '127.0.0.1:0',
-        tls: mutualTls({
-          ca: await readFile(c('ca.crt')),
-          cert: await readFile(c('server.crt')),
-          key: await readFile(c('server.key')),
-        }),
-      },
-    });
-    const a = server.internal as { port: number };
-    url = `https://127.0.0.1:${a.port}`;
+    const pem = {
+      ca: await readFile(c('ca.crt')),
+      cert: await readFile(c('server.crt')),
+      key: await readFile(c('server.key')),
+    };
+    ({ server, internalUrl: url } = await startInProcessPolicyServer({ repo: t.repo, pem }));
     good = ['--cacert', c('ca.crt'), '--cert', c('client.crt'), '--key', c('client.key')];
   });
   after(async () => {

@@ -2,7 +2,7 @@
 // dir so a stale dist/bin is never what runs: real store file, real Keystone (lab), real mTLS (curl),
 // SIGTERM, and a restart on the same --state-dir that keeps everything.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,15 +12,9 @@ import { build } from 'esbuild';
 import { entryOptions } from '../../scripts/build-options.ts';
 import { LAB_CLOUDS, labCloud, REPO_ROOT, testName } from '../testing/openstack/lab.ts';
 import { curl } from '../testing/policy/curl.ts';
+import { type ServiceProcess, spawnService } from '../testing/service/process.ts';
 
 const run = promisify(execFile);
-
-interface Proc {
-  child: ChildProcess;
-  log: () => string;
-  exited: Promise<number | null>;
-  addr(server: 'internal' | 'external' | 'health'): Promise<string>;
-}
 
 describe('osnet-policy-server (process)', () => {
   let dir: string;
@@ -28,9 +22,8 @@ describe('osnet-policy-server (process)', () => {
   let token: string;
   const certs = (f: string) => join(dir, 'certs', f);
 
-  function start(extra: string[] = []): Proc {
-    const child = spawn(
-      process.execPath,
+  function start(extra: string[] = []): ServiceProcess {
+    return spawnService(
       [
         bin,
         '--state-dir',
@@ -51,30 +44,8 @@ describe('osnet-policy-server (process)', () => {
         'lab-admin',
         ...extra,
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS } },
+      { env: { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS } },
     );
-    let text = '';
-    child.stderr!.on('data', (b: Buffer) => {
-      text += b.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    return {
-      child,
-      log: () => text,
-      exited,
-      async addr(server) {
-        const end = Date.now() + 20_000;
-        for (;;) {
-          for (const l of text.split('\n')) {
-            if (!l.startsWith('{')) continue;
-            const r = JSON.parse(l) as { msg?: string; server?: string; address?: string };
-            if (r.msg === 'listening' && (r.server ?? 'health') === server) return r.address!;
-          }
-          if (child.exitCode !== null || Date.now() > end) throw new Error(`no ${server} listener:\n${text}`);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      },
-    };
   }
 
   before(async () => {
@@ -98,7 +69,7 @@ describe('osnet-policy-server (process)', () => {
   it('serves both APIs, health and metrics; SIGTERM exits 0; a restart on the same state dir keeps everything', async () => {
     const [src, dst] = [testName('cli-src'), testName('cli-dst')];
     const mtls = ['--cacert', certs('ca.crt'), '--cert', certs('client.crt'), '--key', certs('client.key')];
-    const internal = async (p: Proc) =>
+    const internal = async (p: ServiceProcess) =>
       JSON.parse(
         (
           await curl([
@@ -156,15 +127,9 @@ describe('osnet-policy-server (process)', () => {
   });
 
   it('refuses to start without the internal certificates, or with plain HTTP off loopback, naming the flag', async () => {
-    const noCa = spawn(process.execPath, [bin, '--state-dir', join(dir, 'state2')], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    noCa.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-    });
-    assert.equal(await new Promise((r) => noCa.on('close', r)), 78);
-    assert.match(err, /OSNET_ERR_CONFIG: --ca is required/);
+    const noCa = spawnService([bin, '--state-dir', join(dir, 'state2')]);
+    assert.equal(await noCa.exited, 78);
+    assert.match(noCa.log(), /OSNET_ERR_CONFIG: --ca is required/);
 
     const open = start(['--external-listen', '0.0.0.0:0']);
     assert.equal(await open.exited, 78, open.log());

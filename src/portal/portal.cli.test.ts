@@ -2,7 +2,7 @@
 // stale dist/bin is never what runs: bootstrap (generated password, refusal, --force from stdin), serve
 // with login → token → an authenticated call, /health, SIGTERM, and the secret key's checks.
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { Agent } from 'undici';
 import { entryOptions } from '../../scripts/build-options.ts';
 import { generateKey } from '../lib/secret-box.ts';
 import { REPO_ROOT } from '../testing/openstack/lab.ts';
+import { spawnService } from '../testing/service/process.ts';
 import { describeStores } from '../testing/store/stores.ts';
 
 let dir: string;
@@ -46,36 +47,9 @@ function run(args: string[], o: { stdin?: string; env?: NodeJS.ProcessEnv } = {}
 }
 
 function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [bin, ...args, '--listen', '127.0.0.1:0', '--health-listen', '127.0.0.1:0'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...env },
-    },
-  );
-  let text = '';
-  child.stderr!.on('data', (b: Buffer) => {
-    text += b.toString();
+  return spawnService([bin, ...args, '--listen', '127.0.0.1:0', '--health-listen', '127.0.0.1:0'], {
+    env: { ...process.env, ...env },
   });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    log: () => text,
-    async addr(server: 'portal' | 'health'): Promise<string> {
-      const end = Date.now() + 20_000;
-      for (;;) {
-        for (const l of text.split('\n')) {
-          if (!l.startsWith('{')) continue;
-          const r = JSON.parse(l) as { msg?: string; server?: string; address?: string };
-          if (r.msg === 'listening' && (r.server ?? 'health') === server) return r.address!;
-        }
-        if (child.exitCode !== null || Date.now() > end) throw new Error(`no ${server} listener:\n${text}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-  };
 }
 
 describeStores('osnet-portal (process)', (ctx) => {

@@ -8,12 +8,13 @@
  *   await fetch(`${s.external}/networking/v1/external/policies`, ...);
  *   await s.stop();
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { LAB_CLOUDS, REPO_ROOT } from '../openstack/lab.ts';
+import { spawnService } from '../service/process.ts';
 
 const run = promisify(execFile);
 
@@ -43,8 +44,7 @@ export async function startPolicyServerProcess(o: {
     '--out',
     join(dir, 'certs'),
   ]);
-  const child: ChildProcess = spawn(
-    process.execPath,
+  const p = spawnService(
     [
       join(REPO_ROOT, 'src/cmd/osnet-policy-server.ts'),
       '--state-dir',
@@ -70,36 +70,19 @@ export async function startPolicyServerProcess(o: {
       '5',
       ...(o.extra ?? []),
     ],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS, OS_CLOUD: '' },
-    },
+    { stdout: true, env: { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS, OS_CLOUD: '' } },
   );
-  let text = '';
-  const onData = (b: Buffer) => {
-    text += b.toString();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+    await p.exited;
     await rm(dir, { recursive: true, force: true });
   };
   const addr = async (server: 'internal' | 'external') => {
-    const end = Date.now() + 30_000;
-    for (;;) {
-      for (const l of text.split('\n')) {
-        if (!l.startsWith('{')) continue;
-        const r = JSON.parse(l) as { msg?: string; server?: string; address?: string };
-        if (r.msg === 'listening' && r.server === server) return r.address!;
-      }
-      if (child.exitCode !== null || Date.now() > end) {
-        await stop();
-        throw new Error(`osnet-policy-server: no ${server} listener:\n${text}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      return await p.addr(server, 30_000);
+    } catch (e) {
+      await stop();
+      throw new Error(`osnet-policy-server: ${(e as Error).message}`);
     }
   };
   const [internal, external] = [await addr('internal'), await addr('external')];
@@ -107,7 +90,7 @@ export async function startPolicyServerProcess(o: {
     internal: `https://${internal}`,
     external: `http://${external}`,
     certs: { ca: c('ca.crt'), cert: c('client.crt'), key: c('client.key') },
-    logs: () => text,
+    logs: () => p.log(),
     stop,
   };
 }

@@ -18,6 +18,7 @@
  * - **No secrets in records.** A password a backend generates is returned in `secrets`, which the engine
  *   seals with the secret box before it is stored.
  */
+import type { TSchema } from '@fastify/type-provider-typebox';
 import type { Cloud } from '../../openstack/index.ts';
 
 /** A provider's settings as the engine hands them to a backend (secrets already unsealed, in memory only). */
@@ -146,4 +147,24 @@ export interface TenantBackend {
   changePassword(scope: TenantScope, username: string): Promise<{ password: string }>;
   /** The tenant's project as it is now (name, description, enabled), for pulls. */
   get(scope: TenantScope): Promise<BackendRecord | undefined>;
+}
+
+/**
+ * The TypeBox schemas of one kind, beside its backend: the engine registers routes from them, validates
+ * requests with them and puts them in the OpenAPI document. References to other portal resources in a
+ * body (a network's `tenant`, a port's `network`, a floating IP's `port`) are portal URLs or uuids; the
+ * `refs` map names each such field and the kind it points to, so the engine resolves it (404 across
+ * organisations, 400 naming the field) and hands the backend the backend id.
+ */
+export interface KindSchemas {
+  /** Kind-specific fields of an answer (the common ones — uuid, url, state, … — are the engine's). */
+  fields: TSchema;
+  create: TSchema;
+  patch?: TSchema | undefined;
+  /** Action name → its body schema. */
+  actions?: Readonly<Record<string, TSchema>> | undefined;
+  /** Body field → kind it refers to, e.g. `{ network: 'networks' }`. Per action too: `'set_gateway.network'`. */
+  refs?: Readonly<Record<string, string>> | undefined;
+  /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
+  parent?: string | undefined;
 }

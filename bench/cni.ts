@@ -6,7 +6,10 @@
  * from its debug log: until the last answer, and until every attachment's tags were set too). Figures
  * only, no thresholds.
  *
- *   node bench/cni.ts [--n N=10] [--concurrent C=50] [--start-runs S=20]
+ * One more warm ADD and its DEL run under `strace -f -e trace=execve,connect` (not timed): the programs each
+ * started, counted (`--trace FILE` keeps the trace, with timestamps).
+ *
+ *   node bench/cni.ts [--n N=10] [--concurrent C=50] [--start-runs S=20] [--trace FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     n: { type: 'string', default: '10' },
     concurrent: { type: 'string', default: '50' },
     'start-runs': { type: 'string', default: '20' },
+    trace: { type: 'string' },
   },
 });
 const N = Number(values.n);
@@ -123,6 +127,29 @@ async function addDel(d: Daemon, label: string, key: string, n: number): Promise
   row(`DEL, ${label}`, dels);
 }
 
+/** The programs one verb started, from an strace -f log: basename -> count (successful execve only). */
+function programs(trace: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of trace.matchAll(/execve\("([^"]+)".*= 0$/gm)) {
+    const name = m[1]!.slice(m[1]!.lastIndexOf('/') + 1);
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const execRows: string[] = [];
+/** `verb` of `call` under strace: how many processes it started, and which. */
+async function traced(call: CniCall, d: Daemon, verb: 'ADD' | 'DEL'): Promise<void> {
+  const file = values.trace ? `${values.trace}.${verb}` : join(cache, `trace.${verb}`);
+  const wrap = ['strace', '-f', '-qq', '-tt', '-e', 'trace=execve,connect', '-o', file];
+  const r = await runCni(plugin, { ...call, command: verb, wrap }, conf(d));
+  if (r.code !== 0) throw new Error(`traced ${verb} ${call.containerId}: ${r.stdout}${r.stderr}`);
+  const counts = programs(await readFile(file, 'utf8'));
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const list = [...counts].map(([k, v]) => `${k} ${v}`).join(', ');
+  execRows.push(`| ${verb}, warm pool | ${total} | ${list} |`);
+}
+
 /** Every journal record of the daemon is ready: its port claimed and tagged (what follows the answers). */
 async function settled(d: Daemon, timeoutMs = 600_000): Promise<void> {
   const dir = join(d.stateDir, 'attachments');
@@ -166,6 +193,10 @@ try {
   await timed(prime, warm, 'ADD');
   await warm.waitLog(/"msg":"pool refilled"/, 180_000);
   await addDel(warm, 'warm pool', 'warm', N);
+  const tracedPod = pod('traced');
+  await traced(tracedPod, warm, 'ADD');
+  await traced(tracedPod, warm, 'DEL');
+  unpod('traced');
   await timed(prime, warm, 'DEL');
   unpod('prime');
 
@@ -196,6 +227,10 @@ try {
   console.log(
     `| ${C} | ${(wall / 1000).toFixed(2)} | ${failures.length} | ${calledAdd} | ${(calledAdd / C).toFixed(2)} | ${calledAll} | ${(calledAll / C).toFixed(2)} |`,
   );
+  console.log();
+  console.log('| processes started by | n | programs |');
+  console.log('| --- | --- | --- |');
+  for (const r of execRows) console.log(r);
   for (const f of failures.slice(0, 3)) console.log(`failure: ${(f as PromiseRejectedResult).reason}`);
 } finally {
   for (const name of [...made]) unpod(name);

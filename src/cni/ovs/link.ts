@@ -132,12 +132,12 @@ async function hostLinkMac(name: string): Promise<string> {
 }
 
 /**
- * Makes the pair with the pod end in the netns, up, with MAC, MTU, addresses and routes, and the host end
- * up on this side. A host end left by an earlier attempt is removed and the pair made again; a pod
- * interface that already has the name is an error and stays as it was. On any other failure the host end
- * is deleted (its pod end goes with it): nothing is left half-made.
+ * Makes the pair with the pod end in the netns, up, with MAC, MTU, addresses and routes. A host end left
+ * by an earlier attempt is removed and the pair made again; a pod interface that already has the name is
+ * an error and stays as it was. On any other failure the host end is deleted (its pod end goes with it):
+ * nothing is left half-made. Resolves to the pod end's MAC (given, or chosen here).
  */
-export async function attachVeth(p: VethPlan): Promise<{ hostMac: string; podMac: string }> {
+export async function makeVeth(p: VethPlan): Promise<string> {
   const podMac = p.mac ?? randomMac();
   const mtu = p.mtu === undefined ? [] : ['mtu', String(p.mtu)];
   const peer = ['peer', 'name', p.host, ...mtu, 'netns', `/proc/${process.pid}/ns/net`];
@@ -164,21 +164,24 @@ export async function attachVeth(p: VethPlan): Promise<{ hostMac: string; podMac
       throw again;
     }
   }
-  try {
-    await Promise.all([
-      hostLinkUp(p.host),
-      ...(p.txOff
-        ? [
-            exec.run(['ethtool', '-K', p.host, 'tx', 'off']),
-            exec.run(inNetns(['ethtool', '-K', p.ifname, 'tx', 'off'], p.netns)),
-          ]
-        : []),
-    ]);
-    return { hostMac: await hostLinkMac(p.host), podMac };
-  } catch (err) {
-    await deleteLink(p.host).catch(() => undefined);
-    throw err;
-  }
+  return podMac;
+}
+
+/**
+ * The host end up and, where asked, TX offload off on both ends; resolves to the host end's MAC. Its
+ * caller deletes the host end when this fails (it runs beside the OVS port's creation).
+ */
+export async function finishVeth(p: VethPlan): Promise<string> {
+  await Promise.all([
+    hostLinkUp(p.host),
+    ...(p.txOff
+      ? [
+          exec.run(['ethtool', '-K', p.host, 'tx', 'off']),
+          exec.run(inNetns(['ethtool', '-K', p.ifname, 'tx', 'off'], p.netns)),
+        ]
+      : []),
+  ]);
+  return hostLinkMac(p.host);
 }
 
 /**

@@ -17,7 +17,15 @@ import type { JsonObject } from '../fields.ts';
 import { type CniResult, formatResult, parseResult } from '../result.ts';
 import { isSupported, LATEST_VERSION, negotiateVersion, versionAnswer } from '../versions.ts';
 import { type OvsConfig, parseOvsConfig } from './config.ts';
-import { attachVeth, deleteLink, hostIfname, netnsExists, showLink } from './link.ts';
+import {
+  deleteLink,
+  finishVeth,
+  hostIfname,
+  makeVeth,
+  netnsExists,
+  showLink,
+  type VethPlan,
+} from './link.ts';
 import { staticCheck, staticInProcess, staticResult } from './static-ipam.ts';
 import { Vsctl } from './vsctl.ts';
 
@@ -99,26 +107,35 @@ async function add(call: Call): Promise<JsonObject> {
     });
   const host = hostIfname(e.containerId!, ifname);
   const addressing = cfg.ipam ? await ipam(call, 'ADD') : {};
-  let attached = false;
+  const plan: VethPlan = {
+    host,
+    ifname,
+    netns,
+    ...(cfg.mac ? { mac: cfg.mac } : {}),
+    ...(cfg.mtu ? { mtu: cfg.mtu } : {}),
+    txOff: !cfg.txOffload,
+    ips: addressing.ips ?? [],
+    routes: addressing.routes ?? [],
+  };
+  let made = false;
   try {
-    const macs = await attachVeth({
-      host,
-      ifname,
-      netns,
-      ...(cfg.mac ? { mac: cfg.mac } : {}),
-      ...(cfg.mtu ? { mtu: cfg.mtu } : {}),
-      txOff: !cfg.txOffload,
-      ips: addressing.ips ?? [],
-      routes: addressing.routes ?? [],
-    });
-    attached = true;
-    await call.vsctl.addPort(cfg.bridge, host, {
-      ...(cfg.ovnPort ? { ovnPort: cfg.ovnPort } : {}),
-      mac: macs.podMac,
-      network: cfg.name,
-      containerId: e.containerId!,
-      ifname,
-    });
+    const podMac = await makeVeth(plan);
+    made = true;
+    // independent of each other, so side by side: each process is a share of a warm ADD
+    const [finished, added] = await Promise.allSettled([
+      finishVeth(plan),
+      call.vsctl.addPort(cfg.bridge, host, {
+        ...(cfg.ovnPort ? { ovnPort: cfg.ovnPort } : {}),
+        mac: podMac,
+        network: cfg.name,
+        containerId: e.containerId!,
+        ifname,
+      }),
+    ]);
+    // both settle before any rollback, so none races a command still running
+    if (finished.status === 'rejected') throw finished.reason;
+    if (added.status === 'rejected') throw added.reason;
+    const macs = { hostMac: finished.value, podMac };
     const result: CniResult = {
       interfaces: [
         { name: host, mac: macs.hostMac },
@@ -130,8 +147,8 @@ async function add(call: Call): Promise<JsonObject> {
     if (addressing.dns) result.dns = addressing.dns;
     return formatResult(result, cfg.cniVersion);
   } catch (err) {
-    // attachVeth leaves nothing behind when it fails itself
-    if (attached) {
+    // makeVeth leaves nothing behind when it fails itself
+    if (made) {
       await call.vsctl.delPort(host).catch(() => undefined);
       await deleteLink(host).catch(() => undefined);
     }

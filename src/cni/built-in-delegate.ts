@@ -13,14 +13,28 @@ import type { JsonObject } from './fields.ts';
 /** The delegates that run in-process. */
 export const BUILT_IN_DELEGATES: ReadonlySet<string> = new Set(['osnet-ovs']);
 
+let loaded: Promise<typeof import('./ovs/plugin.ts')> | undefined;
+// loaded on first use: VERSION and delegates that are executables never pay for it
+const load = () => {
+  loaded ??= import('./ovs/plugin.ts');
+  return loaded;
+};
+
+/**
+ * Starts loading osnet-ovs's code (and the built-ins it needs) now, so that it runs while the daemon is
+ * answering rather than after; a failure shows when the delegate runs.
+ */
+export function preloadBuiltIn(): void {
+  load().catch(() => undefined);
+}
+
 export async function runBuiltIn(
   type: string,
   verb: string,
   conf: JsonObject,
   env: Record<string, string>,
 ): Promise<string> {
-  // loaded on first use: VERSION and delegates that are executables never pay for it
-  const { runOvsPlugin } = await import('./ovs/plugin.ts');
+  const { runOvsPlugin } = await load();
   const { stdout, exitCode } = await runOvsPlugin({ ...env, CNI_COMMAND: verb }, JSON.stringify(conf));
   if (exitCode === 0) return stdout;
   const who = `delegate ${type}`;

@@ -5,7 +5,7 @@
  * MAC: the Neutron port decides those, and a static IPAM would otherwise add CNI_ARGS' IPs a second time.
  */
 import { cacheDir } from './attachment-cache.ts';
-import { BUILT_IN_DELEGATES, runBuiltIn } from './built-in-delegate.ts';
+import { BUILT_IN_DELEGATES, preloadBuiltIn, runBuiltIn } from './built-in-delegate.ts';
 import { CNI_ERR, CniError } from './errors.ts';
 import { execPluginFile, findPlugin, pluginVersions } from './exec-plugin.ts';
 import type { JsonObject } from './fields.ts';
@@ -43,6 +43,7 @@ export async function openDelegate(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Delegate> {
   const builtIn = BUILT_IN_DELEGATES.has(type);
+  if (builtIn) preloadBuiltIn();
   const file = builtIn ? `(built in) ${type}` : await findPlugin(type, path);
   return { type, file, env: delegateEnv(env), cache: cacheDir(env), builtIn };
 }

@@ -147,7 +147,7 @@ async function traced(call: CniCall, d: Daemon, verb: 'ADD' | 'DEL'): Promise<vo
   const counts = programs(await readFile(file, 'utf8'));
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const list = [...counts].map(([k, v]) => `${k} ${v}`).join(', ');
-  execRows.push(`| ${verb}, warm pool | ${total} | ${list} |`);
+  execRows.push(`| traced ${verb}, warm pool | ${total} | ${list} |`);
 }
 
 /** Every journal record of the daemon is ready: its port claimed and tagged (what follows the answers). */

@@ -23,6 +23,9 @@ test('bench/cni.ts prints every row, with figures', { skip }, () => {
   for (const [what, n] of [
     ['start: node -e 0', 3],
     ['start: openstack-port-cni VERSION', 3],
+    ['start: osnet-ovs VERSION', 1],
+    ['plumbing: osnet-ovs ADD \\(its own process\\)', 1],
+    ['plumbing: osnet-ovs DEL \\(its own process\\)', 1],
     ['ADD, cold', 1],
     ['DEL, cold', 1],
     ['ADD, warm pool', 1],

@@ -1,6 +1,7 @@
 /**
  * bench/cni.ts run tiny on the lab (1 pod per path, 2 concurrent ADDs): it runs end to end, prints a row of
- * figures for every measurement, and counts the Neutron calls of the concurrent ADDs from the daemon's log.
+ * figures for every measurement, counts the Neutron calls of the concurrent ADDs from the daemon's log, and
+ * the processes a traced warm ADD and DEL started.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,9 @@ test('bench/cni.ts prints every row, with figures', { skip }, () => {
   for (const [what, n] of [
     ['start: node -e 0', 3],
     ['start: openstack-port-cni VERSION', 3],
+    ['start: osnet-ovs VERSION', 1],
+    ['plumbing: osnet-ovs ADD \\(its own process\\)', 1],
+    ['plumbing: osnet-ovs DEL \\(its own process\\)', 1],
     ['ADD, cold', 1],
     ['DEL, cold', 1],
     ['ADD, warm pool', 1],
@@ -38,4 +42,11 @@ test('bench/cni.ts prints every row, with figures', { skip }, () => {
   // the ports were created (one bulk create at least): the count is read from the daemon's log, not made up
   assert.ok(Number(conc[3]) >= 1, `Neutron calls ${conc[3]}`);
   assert.ok(Number(conc[5]) >= Number(conc[3]), `calls with the tags ${conc[5]}`);
+  // the traced warm ADD and DEL: counted from strace, so the thin plugin itself is always among them
+  for (const verb of ['ADD', 'DEL']) {
+    const m = new RegExp(`^\\| traced ${verb}, warm pool \\| (\\d+) \\| (.*) \\|$`, 'm').exec(r.stdout);
+    assert.ok(m, `${verb} process row: ${r.stdout}`);
+    assert.match(m[2]!, /openstack-port-cni 1/);
+    assert.ok(Number(m[1]) >= 2, `${verb}: ${m[1]} processes`);
+  }
 });

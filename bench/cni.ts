@@ -6,10 +6,14 @@
  * from its debug log: until the last answer, and until every attachment's tags were set too). Figures
  * only, no thresholds.
  *
- *   node bench/cni.ts [--n N=10] [--concurrent C=50] [--start-runs S=20]
+ * The plumbing alone: the osnet-ovs executable's ADD and DEL with the thin plugin's delegate config, beside
+ * its VERSION. One more warm ADD and its DEL run under `strace -ff -e trace=execve,connect` (not timed):
+ * the programs each started, counted (`--trace FILE` keeps the traces, with timestamps).
+ *
+ *   node bench/cni.ts [--n N=10] [--concurrent C=50] [--start-runs S=20] [--trace FILE]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     n: { type: 'string', default: '10' },
     concurrent: { type: 'string', default: '50' },
     'start-runs': { type: 'string', default: '20' },
+    trace: { type: 'string' },
   },
 });
 const N = Number(values.n);
@@ -123,6 +128,38 @@ async function addDel(d: Daemon, label: string, key: string, n: number): Promise
   row(`DEL, ${label}`, dels);
 }
 
+/** The programs one verb started, from strace -ff logs (one per process): basename -> count. */
+function programs(traces: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const trace of traces) {
+    for (const m of trace.matchAll(/execve\("([^"]+)".*= 0$/gm)) {
+      const name = m[1]!.slice(m[1]!.lastIndexOf('/') + 1);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+const execRows: string[] = [];
+/** `verb` of `call` under strace: how many processes it started, and which. */
+async function traced(call: CniCall, d: Daemon, verb: 'ADD' | 'DEL'): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'osnet-bench-trace-'));
+  // -ff: a file per process, so lines of processes running at once do not split each other
+  const wrap = ['strace', '-ff', '-qq', '-tt', '-e', 'trace=execve,connect', '-o', join(dir, verb)];
+  const r = await runCni(plugin, { ...call, command: verb, wrap }, conf(d));
+  if (r.code !== 0) throw new Error(`traced ${verb} ${call.containerId}: ${r.stdout}${r.stderr}`);
+  const files = (await readdir(dir)).sort();
+  const traces = await Promise.all(files.map((f) => readFile(join(dir, f), 'utf8')));
+  if (values.trace) {
+    await writeFile(`${values.trace}.${verb}`, traces.map((t, i) => `== ${files[i]}\n${t}`).join(''));
+  }
+  await rm(dir, { recursive: true, force: true });
+  const counts = programs(traces);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const list = [...counts].map(([k, v]) => `${k} ${v}`).join(', ');
+  execRows.push(`| traced ${verb}, warm pool | ${total} | ${list} |`);
+}
+
 /** Every journal record of the daemon is ready: its port claimed and tagged (what follows the answers). */
 async function settled(d: Daemon, timeoutMs = 600_000): Promise<void> {
   const dir = join(d.stateDir, 'attachments');
@@ -144,7 +181,52 @@ const neutronCalls = (d: Daemon) =>
     .split('\n')
     .filter((l) => l.includes('"msg":"http"') && l.includes(':9696')).length;
 
+/**
+ * The local plumbing alone: the osnet-ovs executable's ADD and DEL on br-int with the same delegate config
+ * the thin plugin writes (no Neutron port: nothing binds it), beside its own VERSION start.
+ */
+async function plumbing(n: number): Promise<void> {
+  const ovs = join(bin, 'osnet-ovs');
+  const ovsConf = {
+    cniVersion: '1.1.0',
+    name: 'osnet-bench',
+    type: 'osnet-ovs',
+    bridge: 'br-int',
+    socket_file: DB,
+    mtu: 1442,
+    tx_offload: false,
+    args: { cni: { mac: 'fa:16:3e:00:be:01' } },
+    ipam: {
+      type: 'static',
+      addresses: [{ address: '10.250.0.5/24', gateway: '10.250.0.1' }],
+      routes: [{ dst: '0.0.0.0/0', gw: '10.250.0.1' }],
+      dns: {},
+    },
+  };
+  const starts: number[] = [];
+  const adds: number[] = [];
+  const dels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const call = pod(`p${i}`);
+    for (const [verb, into] of [
+      ['VERSION', starts],
+      ['ADD', adds],
+      ['DEL', dels],
+    ] as const) {
+      const t = performance.now();
+      const r = await runCni(ovs, { ...call, command: verb }, ovsConf);
+      if (r.code !== 0) throw new Error(`osnet-ovs ${verb}: ${r.stdout}${r.stderr}`);
+      into.push(performance.now() - t);
+    }
+    unpod(`p${i}`);
+  }
+  row('start: osnet-ovs VERSION', starts);
+  row('plumbing: osnet-ovs ADD (its own process)', adds);
+  row('plumbing: osnet-ovs DEL (its own process)', dels);
+}
+
 try {
+  await plumbing(N);
   const cold = await startDaemon({ env: { OSNET_LOG_LEVEL: 'debug' } });
   daemons.push(cold);
   await addDel(cold, 'cold', 'cold', N);
@@ -166,6 +248,10 @@ try {
   await timed(prime, warm, 'ADD');
   await warm.waitLog(/"msg":"pool refilled"/, 180_000);
   await addDel(warm, 'warm pool', 'warm', N);
+  const tracedPod = pod('traced');
+  await traced(tracedPod, warm, 'ADD');
+  await traced(tracedPod, warm, 'DEL');
+  unpod('traced');
   await timed(prime, warm, 'DEL');
   unpod('prime');
 
@@ -196,6 +282,10 @@ try {
   console.log(
     `| ${C} | ${(wall / 1000).toFixed(2)} | ${failures.length} | ${calledAdd} | ${(calledAdd / C).toFixed(2)} | ${calledAll} | ${(calledAll / C).toFixed(2)} |`,
   );
+  console.log();
+  console.log('| processes started by | n | programs |');
+  console.log('| --- | --- | --- |');
+  for (const r of execRows) console.log(r);
   for (const f of failures.slice(0, 3)) console.log(`failure: ${(f as PromiseRejectedResult).reason}`);
 } finally {
   for (const name of [...made]) unpod(name);

@@ -1,7 +1,8 @@
 /**
  * osnet-ovs: osnet's built-in OVS delegate for hosts without ovs-cni (not packaged for Debian). A CNI
- * plugin of its own, found through CNI_PATH like any delegate; it needs no credentials, only OVSDB, ip
- * and ethtool. Set `"delegate_plugin": "osnet-ovs"` in the openstack-port-cni config to use it.
+ * plugin of its own for runtimes and conflists that execute it; it needs no credentials, only OVSDB, ip,
+ * nsenter and ethtool. With `"delegate_plugin": "osnet-ovs"`, openstack-port-cni runs the same code
+ * in-process (src/cni/built-in-delegate.ts) and this file need not be installed.
  *
  * @example
  *   CNI_COMMAND=VERSION osnet-ovs </dev/null

@@ -12,9 +12,13 @@ import { build } from 'esbuild';
 const here = import.meta.dirname;
 const repo = join(here, '..', '..');
 const MAX_BYTES = 48 * 1024;
-/** The plugin around the spec core: it also writes its cache file (src/host/files.ts). */
+/**
+ * The plugin around the spec core: it also writes its cache file (src/host/files.ts) and runs osnet-ovs
+ * in-process (src/host/exec.ts, netns.ts).
+ */
 const PLUGIN_MODULES = new Set([
   'attachment-cache.ts',
+  'built-in-delegate.ts',
   'daemon-client.ts',
   'delegate-config.ts',
   'delegate.ts',

@@ -1,16 +1,17 @@
 /**
  * Talking to the delegate: find it in CNI_PATH, ask its versions (once per binary, version-cache.ts), run a
  * verb in the version both speak,
- * and read its result back. The delegate's environment is the runtime's, except that CNI_ARGS loses IP and
+ * and read its result back. `osnet-ovs` runs in-process instead (built-in-delegate.ts). The delegate's environment is the runtime's, except that CNI_ARGS loses IP and
  * MAC: the Neutron port decides those, and a static IPAM would otherwise add CNI_ARGS' IPs a second time.
  */
 import { cacheDir } from './attachment-cache.ts';
+import { BUILT_IN_DELEGATES, preloadBuiltIn, runBuiltIn } from './built-in-delegate.ts';
 import { CNI_ERR, CniError } from './errors.ts';
 import { execPluginFile, findPlugin, pluginVersions } from './exec-plugin.ts';
 import type { JsonObject } from './fields.ts';
 import { type CniResult, parseResult } from './result.ts';
 import { cachedVersions } from './version-cache.ts';
-import { type CniVerb, type CniVersion, negotiateVersion } from './versions.ts';
+import { type CniVerb, type CniVersion, negotiateVersion, SUPPORTED_VERSIONS } from './versions.ts';
 
 export interface Delegate {
   type: string;
@@ -18,6 +19,8 @@ export interface Delegate {
   env: Record<string, string>;
   /** Where its VERSION answer is kept (version-cache.ts). */
   cache: string;
+  /** Runs in this process (no file, no VERSION call). */
+  builtIn: boolean;
 }
 
 /** CNI_ARGS keys the thin plugin consumes itself. */
@@ -39,10 +42,14 @@ export async function openDelegate(
   path: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Delegate> {
-  return { type, file: await findPlugin(type, path), env: delegateEnv(env), cache: cacheDir(env) };
+  const builtIn = BUILT_IN_DELEGATES.has(type);
+  if (builtIn) preloadBuiltIn();
+  const file = builtIn ? `(built in) ${type}` : await findPlugin(type, path);
+  return { type, file, env: delegateEnv(env), cache: cacheDir(env), builtIn };
 }
 
 function versionsOf(d: Delegate, asked: string): Promise<string[]> {
+  if (d.builtIn) return Promise.resolve([...SUPPORTED_VERSIONS]);
   return cachedVersions(d.file, d.cache, () => pluginVersions(d.file, `delegate ${d.type}`, d.env, asked));
 }
 
@@ -61,6 +68,7 @@ export async function delegateSpeaks(d: Delegate, version: string): Promise<bool
 }
 
 export async function runDelegate(d: Delegate, verb: CniVerb, conf: JsonObject): Promise<string> {
+  if (d.builtIn) return runBuiltIn(d.type, verb, conf, d.env);
   const { stdout } = await execPluginFile(d.file, `delegate ${d.type}`, verb, conf, d.env);
   return stdout;
 }

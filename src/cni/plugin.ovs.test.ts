@@ -1,9 +1,10 @@
 /**
  * The whole pod path on the lab with osnet-ovs as the delegate: openstack-port-cni asks the real
  * openstack-port-daemon (lab-cni, --node-name = this chassis' hostname, so OVN binds here) for a port, hands osnet-ovs ovs-cni's contract
- * (ovnPort, mac, static IPAM, mtu, bridge, socket_file) at 1.1.0, which calls Debian's static at 1.0.0.
+ * (ovnPort, mac, static IPAM, mtu, bridge, socket_file) at 1.1.0. osnet-ovs runs inside the thin plugin and
+ * answers the static IPAM itself: CNI_PATH is an empty directory, with neither osnet-ovs nor static in it.
  * Two pods' ports go ACTIVE through OVN and ping each other; CHECK passes; DEL leaves no OVS port, no veth
- * and no Neutron port.
+ * and no Neutron port. A failing built-in delegate gives its own error JSON, and the port is released.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,6 +38,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
   let networkId: string;
   let bin: string;
   let cache: string;
+  let emptyPath: string;
   const pods = [1, 2].map((i) => ({ ns: `osnet-tovs${tag}-${i}`, id: `osnet-tovs-${tag}-${i}` }));
   const results: Record<string, unknown>[] = [];
 
@@ -45,6 +47,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     ({ networkId, daemon } = await networkWithDaemon(lab, net, 'tovs', V4));
     bin = await builtPlugins();
     cache = await mkdtemp(join(tmpdir(), 'osnet-cni-cache-'));
+    emptyPath = await mkdtemp(join(tmpdir(), 'osnet-cni-path-'));
     for (const p of pods) execFileSync('ip', ['netns', 'add', p.ns]);
   });
 
@@ -55,6 +58,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
       spawnSync('ip', ['netns', 'del', p.ns]);
     }
     await rm(cache, { recursive: true, force: true });
+    await rm(emptyPath, { recursive: true, force: true });
     await removeBuiltPlugins();
     await lab.close();
   });
@@ -64,7 +68,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     containerId: pods[i]!.id,
     netns: `/run/netns/${pods[i]!.ns}`,
     ifname: 'eth0',
-    path: `/usr/lib/cni:${bin}`,
+    path: emptyPath,
     env: { OSNET_CNI_CACHE_DIR: cache },
   });
   const conf = (extra: Record<string, unknown> = {}) => ({
@@ -139,7 +143,7 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     const [gone, kept] = [portOf(0), portOf(1)];
     const gc = await runCni(
       plugin(),
-      { command: 'GC', path: `/usr/lib/cni:${bin}`, env: { OSNET_CNI_CACHE_DIR: cache } },
+      { command: 'GC', path: emptyPath, env: { OSNET_CNI_CACHE_DIR: cache } },
       { ...conf(), 'cni.dev/valid-attachments': [{ containerID: pods[1]!.id, ifname: 'eth0' }] },
     );
     assert.equal(gc.code, 0, gc.stdout);
@@ -154,5 +158,19 @@ describe('openstack-port-cni + osnet-ovs + OVN, end to end', { skip }, () => {
     assert.equal(ovsKept.stdout.trim(), 'br-int');
     assert.equal((await net.get<{ port: { id: string } }>(`ports/${kept}`)).body.port.id, kept);
     for (const i of [0, 1]) assert.equal((await runCni(plugin(), call(i, 'DEL'), conf())).code, 0);
+  });
+
+  it('a failing built-in delegate: its error JSON (code 7 naming the bridge), the port released, nothing attached', async () => {
+    const r = await runCni(plugin(), call(0, 'ADD'), conf({ bridge: `br-no${tag}` }));
+    assert.equal(r.code, 1);
+    assert.equal(r.json?.code, 7, r.stdout);
+    assert.match(
+      String(r.json?.msg),
+      new RegExp(`^delegate osnet-ovs ADD: bridge br-no${tag} does not exist`),
+    );
+    const key = { container_id: pods[0]!.id, ifname: 'eth0', network_id: networkId };
+    assert.equal(await attachmentPort(net, key), undefined, 'the port was released');
+    assert.notEqual(spawnSync('ip', ['link', 'show', hostIfname(pods[0]!.id, 'eth0')]).status, 0);
+    assert.notEqual(spawnSync('ip', ['-n', pods[0]!.ns, 'link', 'show', 'eth0']).status, 0);
   });
 });

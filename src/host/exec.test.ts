@@ -16,3 +16,10 @@ test('Exec records changing commands only, names its error code, and reports a m
     return true;
   });
 });
+
+test('Exec hands input to the command on stdin, and a command that ignores it still reports its status', async () => {
+  const ex = new Exec({ timeoutMs: 5_000 });
+  assert.equal((await ex.run(['cat'], { input: 'line 1\nline 2\n' })).stdout, 'line 1\nline 2\n');
+  const big = 'x'.repeat(1 << 20);
+  await assert.rejects(ex.run(['false'], { input: big }), /OsnetError: false: Command failed/);
+});

@@ -35,29 +35,40 @@ export class Exec {
     this.code = o.code ?? 'OSNET_ERR_COMMAND';
   }
 
-  run(argv: string[], opts: { record?: boolean } = {}): Promise<ExecResult> {
+  /** `input` goes to the command's stdin (e.g. `ip -batch -`); without it stdin is left open and unread. */
+  run(argv: string[], opts: { record?: boolean; input?: string } = {}): Promise<ExecResult> {
     const [cmd, ...args] = argv;
     if (!cmd) return Promise.reject(new OsnetError('OSNET_ERR_INTERNAL', 'empty command'));
     if (opts.record !== false) this.history.push(argv);
     return new Promise((resolve, reject) => {
-      execFile(cmd, args, { timeout: this.timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (!err) return resolve({ stdout, stderr });
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        const why =
-          stderr.trim() ||
-          (e.code === 'ENOENT'
-            ? `${cmd} not found`
-            : e.killed
-              ? `timed out after ${this.timeoutMs} ms`
-              : err.message);
-        reject(
-          new OsnetError(this.code, `${argv.join(' ')}: ${why}`, {
-            command: argv,
-            stderr: stderr.trim(),
-            cause: err,
-          }),
-        );
-      });
+      const child = execFile(
+        cmd,
+        args,
+        { timeout: this.timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          if (!err) return resolve({ stdout, stderr });
+          const e = err as NodeJS.ErrnoException & { killed?: boolean };
+          const why =
+            stderr.trim() ||
+            (e.code === 'ENOENT'
+              ? `${cmd} not found`
+              : e.killed
+                ? `timed out after ${this.timeoutMs} ms`
+                : err.message);
+          reject(
+            new OsnetError(this.code, `${argv.join(' ')}: ${why}`, {
+              command: argv,
+              stderr: stderr.trim(),
+              cause: err,
+            }),
+          );
+        },
+      );
+      if (opts.input !== undefined) {
+        // a command that exits before reading all of it closes the pipe: its exit status tells what happened
+        child.stdin?.on('error', () => undefined);
+        child.stdin?.end(opts.input);
+      }
     });
   }
 

@@ -17,7 +17,16 @@ import type { JsonObject } from '../fields.ts';
 import { type CniResult, formatResult, parseResult } from '../result.ts';
 import { isSupported, LATEST_VERSION, negotiateVersion, versionAnswer } from '../versions.ts';
 import { type OvsConfig, parseOvsConfig } from './config.ts';
-import { configureIps, createVeth, deleteLink, hostIfname, netnsExists, showLink } from './link.ts';
+import {
+  deleteLink,
+  finishVeth,
+  hostIfname,
+  makeVeth,
+  netnsExists,
+  showLink,
+  type VethPlan,
+} from './link.ts';
+import { staticCheck, staticInProcess, staticResult } from './static-ipam.ts';
 import { Vsctl } from './vsctl.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -67,9 +76,15 @@ export async function runOvsPlugin(
 }
 
 async function ipam(call: Call, verb: 'ADD' | 'DEL' | 'CHECK', prev?: CniResult): Promise<CniResult> {
+  const ipamConf = call.cfg.ipam!;
+  if (staticInProcess(call.cfg.raw, call.e.args)) {
+    if (verb === 'ADD') return staticResult(ipamConf);
+    if (verb === 'CHECK') staticCheck(ipamConf, prev ?? {});
+    return {};
+  }
   const conf: JsonObject = { ...call.cfg.raw };
   delete conf.prevResult;
-  const type = String(call.cfg.ipam!.type);
+  const type = String(ipamConf.type);
   const who = `ipam ${type}`;
   const file = await findPlugin(type, call.e.path);
   // an IPAM plugin may stop at an older version than ours (Debian's static: 1.0.0)
@@ -90,39 +105,37 @@ async function add(call: Call): Promise<JsonObject> {
     throw new CniError(CNI_ERR.UNKNOWN_CONTAINER, `CNI_NETNS ${netns} does not exist`, {
       field: 'CNI_NETNS',
     });
-  if (await showLink(ifname, netns)) {
-    throw new CniError(CNI_ERR.INTERNAL, `${ifname} already exists in ${netns}`, { field: 'CNI_IFNAME' });
-  }
-  if (!(await call.vsctl.bridgeExists(cfg.bridge))) {
-    throw new CniError(
-      CNI_ERR.INVALID_CONFIG,
-      `bridge ${cfg.bridge} does not exist in OVSDB ${cfg.db ?? '(default)'}`,
-      {
-        field: 'bridge',
-      },
-    );
-  }
   const host = hostIfname(e.containerId!, ifname);
   const addressing = cfg.ipam ? await ipam(call, 'ADD') : {};
+  const plan: VethPlan = {
+    host,
+    ifname,
+    netns,
+    ...(cfg.mac ? { mac: cfg.mac } : {}),
+    ...(cfg.mtu ? { mtu: cfg.mtu } : {}),
+    txOff: !cfg.txOffload,
+    ips: addressing.ips ?? [],
+    routes: addressing.routes ?? [],
+  };
+  let made = false;
   try {
-    // a retried ADD may find the last attempt's host end: start clean
-    await deleteLink(host);
-    const macs = await createVeth({
-      host,
-      ifname,
-      netns,
-      ...(cfg.mac ? { mac: cfg.mac } : {}),
-      ...(cfg.mtu ? { mtu: cfg.mtu } : {}),
-      txOff: !cfg.txOffload,
-    });
-    await configureIps(ifname, netns, addressing.ips ?? [], addressing.routes ?? []);
-    await call.vsctl.addPort(cfg.bridge, host, {
-      ...(cfg.ovnPort ? { ovnPort: cfg.ovnPort } : {}),
-      mac: macs.podMac,
-      network: cfg.name,
-      containerId: e.containerId!,
-      ifname,
-    });
+    const podMac = await makeVeth(plan);
+    made = true;
+    // independent of each other, so side by side: each process is a share of a warm ADD
+    const [finished, added] = await Promise.allSettled([
+      finishVeth(plan),
+      call.vsctl.addPort(cfg.bridge, host, {
+        ...(cfg.ovnPort ? { ovnPort: cfg.ovnPort } : {}),
+        mac: podMac,
+        network: cfg.name,
+        containerId: e.containerId!,
+        ifname,
+      }),
+    ]);
+    // both settle before any rollback, so none races a command still running
+    if (finished.status === 'rejected') throw finished.reason;
+    if (added.status === 'rejected') throw added.reason;
+    const macs = { hostMac: finished.value, podMac };
     const result: CniResult = {
       interfaces: [
         { name: host, mac: macs.hostMac },
@@ -134,8 +147,11 @@ async function add(call: Call): Promise<JsonObject> {
     if (addressing.dns) result.dns = addressing.dns;
     return formatResult(result, cfg.cniVersion);
   } catch (err) {
-    await call.vsctl.delPort(host).catch(() => undefined);
-    await deleteLink(host).catch(() => undefined);
+    // makeVeth leaves nothing behind when it fails itself
+    if (made) {
+      await call.vsctl.delPort(host).catch(() => undefined);
+      await deleteLink(host).catch(() => undefined);
+    }
     if (cfg.ipam) await ipam(call, 'DEL').catch(() => undefined);
     throw err;
   }
@@ -144,10 +160,10 @@ async function add(call: Call): Promise<JsonObject> {
 async function del(call: Call): Promise<void> {
   const { cfg, e } = call;
   const host = hostIfname(e.containerId!, e.ifname!);
-  await call.vsctl.delPort(host);
-  await deleteLink(host);
+  // both are idempotent: a DEL that fails half-way is completed by the runtime's next DEL
+  const [, hadHost] = await Promise.all([call.vsctl.delPort(host), deleteLink(host)]);
   // the host end may be gone with the pod end left behind (another tool removed it)
-  if (netnsExists(e.netns)) await deleteLink(e.ifname!, e.netns);
+  if (!hadHost && netnsExists(e.netns)) await deleteLink(e.ifname!, e.netns);
   if (cfg.ipam) await ipam(call, 'DEL');
 }
 

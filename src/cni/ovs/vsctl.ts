@@ -63,7 +63,17 @@ export class Vsctl {
       `external_ids:osnet-container=${JSON.stringify(t.containerId)}`,
       `external_ids:osnet-ifname=${JSON.stringify(t.ifname)}`,
     ];
-    await this.run(['--may-exist', 'add-port', bridge, name, '--', 'set', 'Interface', name, ...ids]);
+    try {
+      await this.run(['--may-exist', 'add-port', bridge, name, '--', 'set', 'Interface', name, ...ids]);
+    } catch (err) {
+      // what a list-br before the ADD would tell, without the extra process on every ADD
+      if (err instanceof CniError || !/no bridge named/.test((err as Error).message)) throw err;
+      throw new CniError(
+        CNI_ERR.INVALID_CONFIG,
+        `bridge ${bridge} does not exist in OVSDB ${this.db ?? '(default)'}`,
+        { field: 'bridge', cause: err },
+      );
+    }
   }
 
   async delPort(name: string): Promise<void> {

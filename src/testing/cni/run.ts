@@ -21,6 +21,8 @@ export interface CniCall {
   path?: string;
   /** Run inside this named netns. */
   hostNetns?: string;
+  /** A command line the plugin runs under (e.g. strace and its options). */
+  wrap?: string[];
   env?: Record<string, string>;
 }
 
@@ -35,7 +37,10 @@ export function runCni(binary: string, call: CniCall, stdin: unknown): Promise<C
   if (call.args !== undefined) env.CNI_ARGS = call.args;
   if (call.path !== undefined) env.CNI_PATH = call.path;
   Object.assign(env, call.env);
-  const argv = call.hostNetns ? ['ip', 'netns', 'exec', call.hostNetns, binary] : [binary];
+  const argv = [
+    ...(call.wrap ?? []),
+    ...(call.hostNetns ? ['ip', 'netns', 'exec', call.hostNetns, binary] : [binary]),
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

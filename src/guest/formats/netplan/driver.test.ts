@@ -1,0 +1,39 @@
+/**
+ * The netplan driver on the real root: what it runs for a change of one NIC. The real-VM test
+ * (src/testing/guest/vm) found `netplan apply` deleting and re-adding the other NICs' addresses and
+ * routes; generate + networkd's reload/reconfigure of the changed NIC leaves them alone.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FileChange } from '../../apply/files.ts';
+import { netplan } from './index.ts';
+
+const change = (nic: string, dns = false): FileChange =>
+  ({ path: `/etc/netplan/50-osnet-${nic}.yaml`, action: 'add', nic, content: '', dns }) as FileChange;
+
+test('on the real root a changed NIC is generated and reconfigured alone, never `netplan apply`', () => {
+  const d = netplan.apply.driver({ root: '/' });
+  const steps = d.after({ up: ['ens5'], down: [], dns: [] }, [change('ens5')]);
+  assert.deepEqual(steps, [
+    ['netplan', 'generate'],
+    ['networkctl', 'reload'],
+    ['networkctl', 'reconfigure', 'ens5'],
+  ]);
+  assert.ok(!steps.some((s) => s[0] === 'netplan' && s[1] === 'apply'));
+});
+
+test('a removed NIC is generated away without reconfiguring any other', () => {
+  const d = netplan.apply.driver({ root: '/' });
+  assert.deepEqual(d.after({ up: [], down: [], dns: [] }, [{ ...change('ens4'), action: 'remove' }]), [
+    ['netplan', 'generate'],
+    ['networkctl', 'reload'],
+  ]);
+});
+
+test('a global DNS change only reloads systemd-resolved', () => {
+  const d = netplan.apply.driver({ root: '/' });
+  const dns = { path: '/etc/systemd/resolved.conf.d/osnet.conf', action: 'change', dns: true } as FileChange;
+  assert.deepEqual(d.after({ up: [], down: [], dns: [] }, [dns]), [
+    ['systemctl', 'try-reload-or-restart', 'systemd-resolved'],
+  ]);
+});

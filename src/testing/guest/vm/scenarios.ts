@@ -249,6 +249,7 @@ export class StackRun {
     const before = await this.guest.configFiles();
     this.nics = [...others, added];
     await this.md!.set(networkData(this.nics));
+    this.vm.plug(added);
     const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     this.figures.addToConfiguredMs = (await this.configured(ping, since, t)) - t;
@@ -381,6 +382,7 @@ export class StackRun {
     const steady = this.pings(others);
     const stopMonitor = await this.guest.monitor();
     const since = await this.guestNow();
+    this.vm.plug(added);
     const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     // the event has reached the agent once it logs the NIC and the wait for the metadata

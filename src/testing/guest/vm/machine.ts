@@ -43,6 +43,7 @@ export class Machine {
   readonly qga: Qga;
   readonly startedAt: number;
   private readonly qemu: ChildProcess;
+  private readonly taps = new Set<string>();
 
   private constructor(ns: Netns, work: string, qemu: ChildProcess, qmp: Qmp, qga: Qga, startedAt: number) {
     this.ns = ns;
@@ -51,6 +52,12 @@ export class Machine {
     this.qmp = qmp;
     this.qga = qga;
     this.startedAt = startedAt;
+  }
+
+  /** Taps made before QEMU started (the boot NICs). */
+  private static booted(m: Machine, nics: VmNic[]): Machine {
+    for (const x of nics) m.taps.add(x.tap);
+    return m;
   }
 
   static async start(o: MachineOptions): Promise<Machine> {
@@ -125,7 +132,7 @@ export class Machine {
         const qmp = await Promise.race([Qmp.connect(join(o.work, 'qmp.sock')), exited]);
         const qga = await Promise.race([Qga.connect(join(o.work, 'qga.sock'), 240_000), exited]);
         exited.catch(() => undefined);
-        return new Machine(ns, o.work, qemu, qmp, qga, startedAt);
+        return Machine.booted(new Machine(ns, o.work, qemu, qmp, qga, startedAt), o.nics);
       } catch (e) {
         qemu.kill('SIGKILL');
         throw e;
@@ -136,9 +143,19 @@ export class Machine {
     }
   }
 
+  /**
+   * The host side of a NIC to be hot-added: its tap, with the route to its subnet. A ping to the NIC's
+   * address must start after this: ping exits at once ("Network is unreachable") when there is no route.
+   */
+  plug(x: VmNic): void {
+    if (this.taps.has(x.tap)) return;
+    addTap(this.ns, x);
+    this.taps.add(x.tap);
+  }
+
   /** Attaches a NIC as Nova does (netdev_add + device_add); resolves with the time device_add was sent. */
   async hotAdd(x: VmNic): Promise<number> {
-    addTap(this.ns, x);
+    this.plug(x);
     await this.qmp.execute('netdev_add', {
       type: 'tap',
       id: x.netdev,
@@ -163,6 +180,7 @@ export class Machine {
     await this.qmp.event('DEVICE_DELETED', (d) => d.device === x.device, 30_000);
     await this.qmp.execute('netdev_del', { id: x.netdev });
     this.ns.delLink(x.tap);
+    this.taps.delete(x.tap);
     return t;
   }
 

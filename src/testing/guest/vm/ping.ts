@@ -28,16 +28,29 @@ export class Ping {
   private readonly answered = new Set<number>();
   private lastSeq = 0;
   private buf = '';
-  private readonly replyWaiters: ((t: number) => void)[] = [];
+  private readonly replyWaiters: { resolve: (t: number) => void; reject: (e: Error) => void }[] = [];
   private firstAt: number | undefined;
+  private stopping = false;
+  private stderr = '';
+  /** Why ping ended before stop() (no route to the address, bad argument): waiting on it is pointless. */
+  private died: Error | undefined;
 
   private constructor(ns: string, addr: string) {
     this.addr = addr;
     this.child = spawn('ip', ['netns', 'exec', ns, 'ping', '-n', '-O', '-i', '0.2', addr], {
-      stdio: ['ignore', 'pipe', 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.setEncoding('utf8');
     this.child.stdout?.on('data', (d: string) => this.feed(d));
+    this.child.stderr?.setEncoding('utf8');
+    this.child.stderr?.on('data', (d: string) => {
+      this.stderr += d;
+    });
+    this.child.on('exit', (code) => {
+      if (this.stopping) return;
+      this.died = new Error(`${addr}: ping exited (${code}) before an answer: ${this.stderr.trim()}`);
+      for (const w of this.replyWaiters.splice(0)) w.reject(this.died);
+    });
   }
 
   static start(ns: string, addr: string): Ping {
@@ -56,7 +69,7 @@ export class Ping {
         this.answered.add(seq);
         if (this.firstAt === undefined) {
           this.firstAt = Date.now();
-          for (const w of this.replyWaiters.splice(0)) w(this.firstAt);
+          for (const w of this.replyWaiters.splice(0)) w.resolve(this.firstAt);
         }
       }
     }
@@ -65,6 +78,7 @@ export class Ping {
   /** When the first answer came (ms since the epoch); rejects after timeoutMs without one. */
   firstReply(timeoutMs: number): Promise<number> {
     if (this.firstAt !== undefined) return Promise.resolve(this.firstAt);
+    if (this.died) return Promise.reject(this.died);
     return new Promise((resolve, reject) => {
       // unref: a wait nobody awaits any more (its scenario failed) must not keep the test process alive
       const timer = setTimeout(
@@ -72,14 +86,21 @@ export class Ping {
         timeoutMs,
       );
       timer.unref();
-      this.replyWaiters.push((t) => {
-        clearTimeout(timer);
-        resolve(t);
+      this.replyWaiters.push({
+        resolve: (t) => {
+          clearTimeout(timer);
+          resolve(t);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
     });
   }
 
   async stop(): Promise<PingSummary> {
+    this.stopping = true;
     if (this.child.exitCode === null) {
       const gone = once(this.child, 'exit');
       this.child.kill('SIGINT');

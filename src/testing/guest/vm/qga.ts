@@ -80,7 +80,9 @@ export class Qga {
       },
       10_000,
     )) as { pid: number };
-    for (;;) {
+    // short commands answer within the first polls; a long one (an apply under emulation) is polled less
+    // often, each poll being work for the guest's one CPU
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1_000)) {
       const s = (await this.call('guest-exec-status', { pid }, 10_000)) as {
         exited: boolean;
         exitcode?: number;
@@ -96,7 +98,7 @@ export class Qga {
         };
       }
       if (Date.now() > deadline) throw new Error(`guest command ${path} ${args.join(' ')} still running`);
-      await sleep(150);
+      await sleep(wait);
     }
   }
 

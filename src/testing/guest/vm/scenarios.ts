@@ -31,6 +31,12 @@ const APPLY_MS = 180_000;
 const BOOT_MS = 240_000;
 /** After a change is seen, time for any second sync (udev event and watch both react) to show itself. */
 const SETTLE_MS = 4_000;
+/**
+ * How often the scenarios read the guest while they wait. Each read is a guest-exec (journalctl, or a
+ * shell reading files) that competes under emulation with the agent it watches: reads every 200-300 ms
+ * kept the guest's one CPU busy.
+ */
+const READ_MS = { log: 5_000, files: 500, event: 1_000 } as const;
 
 export interface Figures {
   bootToConfiguredMs?: number;
@@ -158,7 +164,7 @@ export class StackRun {
       },
     );
     while (!over) {
-      await sleep(1_500);
+      await sleep(READ_MS.log);
       if (over) return;
       const waited = (await this.guest.log()).find(
         // 2 s of slack: the guest's clock is read over the agent, and a read just before the change may log late
@@ -187,7 +193,7 @@ export class StackRun {
     };
     done.then(end, end);
     while (!over) {
-      await sleep(3_000);
+      await sleep(READ_MS.log);
       if (over) return;
       const err = (await this.guest.log().catch(() => [])).find((e) => e.level >= 50);
       if (err) errSeen ??= Date.now();
@@ -249,6 +255,7 @@ export class StackRun {
     const before = await this.guest.configFiles();
     this.nics = [...others, added];
     await this.md!.set(networkData(this.nics));
+    this.vm.plug(added);
     const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     this.figures.addToConfiguredMs = (await this.configured(ping, since, t)) - t;
@@ -305,7 +312,7 @@ export class StackRun {
         Date.now() < deadline,
         `${removedName}'s files still there: ${Guest.filesOf(files, removedName)}`,
       );
-      await sleep(200);
+      await sleep(READ_MS.files);
     }
     this.figures.removeToUnconfiguredMs = Date.now() - t;
     await sleep(SETTLE_MS);
@@ -381,6 +388,7 @@ export class StackRun {
     const steady = this.pings(others);
     const stopMonitor = await this.guest.monitor();
     const since = await this.guestNow();
+    this.vm.plug(added);
     const ping = this.ping(added.guest);
     const t = await this.vm.hotAdd(added);
     // the event has reached the agent once it logs the NIC and the wait for the metadata
@@ -389,7 +397,7 @@ export class StackRun {
       const log = await this.guest.log();
       if (log.some((e) => e.time > since && e.msg.startsWith('metadata does not match'))) break;
       assert.ok(Date.now() < deadline, 'the agent never waited for the metadata after the hot-add');
-      await sleep(300);
+      await sleep(READ_MS.event);
     }
     const r0 = Date.now();
     await this.guest.sh('systemctl restart osnet-guest.service');

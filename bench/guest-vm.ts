@@ -1,7 +1,7 @@
 /**
  * osnet-guest in a real Debian 12 VM per network stack (QEMU with software emulation): the time from
  * QEMU's start, the guest-exec apply, and each QMP hot-plug command to the NIC being configured or
- * unconfigured. Runs the same scenarios as src/testing/guest/vm/vm.test.ts, one VM at a time, and prints
+ * unconfigured. Runs the same scenarios as src/testing/guest/vm/real-vm.spec.ts, one VM at a time, and prints
  * the table; a scenario that fails prints its reason and leaves its figure out.
  *
  * Run: `node bench/guest-vm.ts [--stacks ifupdown,netplan,networkmanager]` (as root; images from

@@ -3,7 +3,7 @@
  * the suite within its time): first boot from the config drive; hot-add; hot-remove of a middle NIC
  * (the later NIC then stands where it stood in the metadata); the seed's qemu-guest-agent path; the agent
  * restarted while an event waits for the metadata. Each asserts what it proves and returns its figure.
- * Shared by the test (src/testing/guest/vm/vm.test.ts) and the bench (bench/guest-vm.ts).
+ * Shared by the test (src/testing/guest/vm/real-vm.spec.ts) and the bench (bench/guest-vm.ts).
  *
  * @example
  *   const run = await StackRun.start('ifupdown', image, work);

@@ -3,6 +3,7 @@
  * of their own (so what a test runs is built exactly like dist/bin). PER_ENTRY holds what differs per
  * executable: the CNI plugins run once per pod per verb, so their bundles are minified.
  */
+import { createRequire } from 'node:module';
 import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
@@ -26,10 +27,41 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+const nodeRequire = createRequire(import.meta.url);
+
+/**
+ * Lazier still: a builtin loads when one of its exports is first read, not when the module importing it
+ * runs. Each builtin is served as an object of getters, one per export name (read from this Node at build
+ * time: the bundle runs on the same major version), that load it on first use. So commander's
+ * `require('node:child_process')`, or a renderer's `createHash` import, costs nothing on a path that never
+ * calls them. esbuild's ESM interop copies such getters as getters, so ESM importers stay lazy too.
+ */
+const deferredBuiltins: Plugin = {
+  name: 'deferred-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (a) =>
+      a.namespace === 'deferred-builtin'
+        ? { path: a.path, external: true }
+        : { path: a.path, namespace: 'deferred-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, (a) => {
+      const id = JSON.stringify(a.path);
+      const names = Object.getOwnPropertyNames(nodeRequire(a.path) as object).filter(
+        (n) => n !== 'default' && n !== '__esModule',
+      );
+      const getters = names.map((n) => `get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; }`);
+      return {
+        contents: `let m;\nconst load = () => (m ??= require(${id}));\nmodule.exports = { ${getters.join(', ')} };`,
+        loader: 'js',
+      };
+    });
+  },
+};
+
 export const PER_ENTRY: Record<string, Partial<BuildOptions>> = {
   // A process per udev event: each subcommand's code and builtins load when it runs. Not minified: that
   // saved about 1% of a render's CPU and 0.4 MB, less than readable stack traces are worth.
-  'osnet-guest': { plugins: [lazyBuiltins] },
+  'osnet-guest': { plugins: [deferredBuiltins] },
   // VERSION loads only the spec core: the verbs' modules (and their built-ins) load when a verb runs
   'openstack-port-cni': { minify: true, plugins: [lazyBuiltins] },
   'osnet-ovs': { minify: true },

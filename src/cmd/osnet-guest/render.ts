@@ -1,5 +1,6 @@
 /** `osnet-guest render`: network_data.json to configuration files under --root, nothing else touched. */
 import { join } from 'node:path';
+import { printOut } from '../../cli/print.ts';
 import { planFiles, simpleDiff, writePlan } from '../../guest/apply/files.ts';
 import { renderFor } from '../../guest/apply/index.ts';
 import { detectFormat } from '../../guest/detect-format.ts';
@@ -27,12 +28,12 @@ export async function render(o: RenderFlags, logger: () => Promise<Logger>): Pro
   const files = await renderFor(resolveNames(cfg, macs), format, o.root);
   const plan = await planFiles(o.root, files);
   if (o.dryRun) {
-    for (const f of files) process.stdout.write(`### ${f.path}\n${f.content}`);
-    for (const c of plan.changes) process.stdout.write(simpleDiff(c.path, c.old, c.content));
+    for (const f of files) printOut(`### ${f.path}\n${f.content}`);
+    for (const c of plan.changes) printOut(simpleDiff(c.path, c.old, c.content));
     return;
   }
   await writePlan(o.root, { ...plan, changes: plan.changes.filter((c) => c.action !== 'remove') });
-  for (const f of files) process.stdout.write(`${join(o.root, f.path)}\n`);
+  for (const f of files) printOut(`${join(o.root, f.path)}\n`);
   // render's one log line is at debug level, and loading the logger (pino) costs a good part of a render.
   if (DEBUG_LEVELS.has(process.env.OSNET_LOG_LEVEL ?? ''))
     (await logger()).debug({ format, files: files.length }, 'rendered');

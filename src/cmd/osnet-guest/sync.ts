@@ -1,4 +1,6 @@
 /** `osnet-guest apply`, `event` and `watch`: one sync with the metadata, after a NIC event, or following them. */
+
+import { printOut } from '../../cli/print.ts';
 import { type AgentOptions, syncOnce } from '../../guest/agent.ts';
 import type { ApplyResult } from '../../guest/apply/index.ts';
 import { detectFormat } from '../../guest/detect-format.ts';
@@ -27,7 +29,7 @@ async function agentOptions(o: SyncFlags, log: Logger): Promise<AgentOptions> {
 }
 
 function printResult(r: ApplyResult): void {
-  process.stdout.write(`${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`);
+  printOut(`${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`);
 }
 
 export async function apply(o: SyncFlags, log: Logger): Promise<void> {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { deferredBuiltins } from './build-options.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bin', 'osnet-guest-sea');
@@ -32,6 +33,8 @@ try {
     target: 'node24',
     logLevel: 'warning',
     legalComments: 'none',
+    // as in the bundle: a builtin loads when the code first uses one of its exports
+    plugins: [deferredBuiltins],
     define: { 'import.meta.url': '__osnetImportMetaUrl' },
     banner: { js: 'const __osnetImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   });

@@ -36,7 +36,7 @@ const nodeRequire = createRequire(import.meta.url);
  * `require('node:child_process')`, or a renderer's `createHash` import, costs nothing on a path that never
  * calls them. esbuild's ESM interop copies such getters as getters, so ESM importers stay lazy too.
  */
-const deferredBuiltins: Plugin = {
+export const deferredBuiltins: Plugin = {
   name: 'deferred-builtins',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (a) =>
@@ -66,6 +66,9 @@ export const PER_ENTRY: Record<string, Partial<BuildOptions>> = {
   'openstack-port-cni': { minify: true, plugins: [lazyBuiltins] },
   'osnet-ovs': { minify: true },
 };
+
+/** Built as a launcher and chunks (scripts/build-split.ts), not one file. */
+export const SPLIT = new Set(['osnet-guest']);
 
 export function entryOptions(name: string, entryFile: string, outfile: string): BuildOptions {
   return {

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildNative } from './build-native.ts';
-import { entryOptions } from './build-options.ts';
+import { entryOptions, SPLIT } from './build-options.ts';
+import { buildSplit } from './build-split.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cmdDir = join(root, 'src', 'cmd');
@@ -23,7 +24,9 @@ const t0 = performance.now();
 await Promise.all(
   entries.map(async (name) => {
     const outfile = join(out, name);
-    await build(entryOptions(name, join(cmdDir, `${name}.ts`), outfile));
+    const entry = join(cmdDir, `${name}.ts`);
+    if (SPLIT.has(name)) return buildSplit(name, entry, outfile, join(root, 'dist', 'lib', name));
+    await build(entryOptions(name, entry, outfile));
     await chmod(outfile, 0o755);
   }),
 );

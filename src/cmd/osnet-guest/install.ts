@@ -19,16 +19,16 @@ export async function uninstall(o: { root: string; activate: boolean }): Promise
   for (const p of removed) printOut(`${join(o.root, p)}\n`);
 }
 
-/** The executable to copy on install: the single-executable app itself, or the bundled script. */
+/**
+ * The executable to copy on install: the single-executable app itself. The bundle is a launcher and its
+ * chunks (scripts/build-split.ts), not one file that could be copied, so from it (or from source) install
+ * asks for the single executable.
+ */
 function selfBinary(): string {
   if (isSea()) return process.execPath;
-  const script = process.argv[1];
-  if (script && !script.endsWith('.ts')) return script;
   throw new OsnetError(
     'OSNET_ERR_VALIDATION',
-    'running from source: pass --binary dist/bin/osnet-guest-sea',
-    {
-      field: '--binary',
-    },
+    'not running as the single executable: pass --binary dist/bin/osnet-guest-sea',
+    { field: '--binary' },
   );
 }

@@ -3,8 +3,8 @@
  * of their own (so what a test runs is built exactly like dist/bin). PER_ENTRY holds what differs per
  * executable: the CNI plugins run once per pod per verb, so their bundles are minified.
  */
-import { createRequire } from 'node:module';
 import type { BuildOptions, Plugin } from 'esbuild';
+import { deferredBuiltins } from './deferred-builtins.ts';
 
 /**
  * In an ESM bundle every `import ... from 'node:x'` is a static import of the whole file, so Node loads each
@@ -24,37 +24,6 @@ const lazyBuiltins: Plugin = {
       contents: `module.exports = require(${JSON.stringify(a.path)});`,
       loader: 'js',
     }));
-  },
-};
-
-const nodeRequire = createRequire(import.meta.url);
-
-/**
- * Lazier still: a builtin loads when one of its exports is first read, not when the module importing it
- * runs. Each builtin is served as an object of getters, one per export name (read from this Node at build
- * time: the bundle runs on the same major version), that load it on first use. So commander's
- * `require('node:child_process')`, or a renderer's `createHash` import, costs nothing on a path that never
- * calls them. esbuild's ESM interop copies such getters as getters, so ESM importers stay lazy too.
- */
-export const deferredBuiltins: Plugin = {
-  name: 'deferred-builtins',
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (a) =>
-      a.namespace === 'deferred-builtin'
-        ? { path: a.path, external: true }
-        : { path: a.path, namespace: 'deferred-builtin' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'deferred-builtin' }, (a) => {
-      const id = JSON.stringify(a.path);
-      const names = Object.getOwnPropertyNames(nodeRequire(a.path) as object).filter(
-        (n) => n !== 'default' && n !== '__esModule',
-      );
-      const getters = names.map((n) => `get ${JSON.stringify(n)}() { return load()[${JSON.stringify(n)}]; }`);
-      return {
-        contents: `let m;\nconst load = () => (m ??= require(${id}));\nmodule.exports = { ${getters.join(', ')} };`,
-        loader: 'js',
-      };
-    });
   },
 };
 

@@ -116,6 +116,7 @@ test('the second run reads the compile cache beside the chunks; a read-only one 
   try {
     const ro = run(['validate', '--input', nd]);
     assert.equal(ro.status, 0, ro.stderr);
+    assert.equal(ro.stderr, '', 'no warning on each run');
     assert.equal(JSON.parse(ro.stdout).valid, true);
   } finally {
     await rm(cache, { force: true });

@@ -9,9 +9,37 @@
  *   await buildSplit('osnet-guest', 'src/cmd/osnet-guest.ts', 'dist/bin/osnet-guest', 'dist/lib/osnet-guest');
  */
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, relative } from 'node:path';
-import { build } from 'esbuild';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 import { entryOptions } from './build-options.ts';
+
+/**
+ * With splitting, `await import('a-commonjs-package')` gets the chunk's namespace, which has only `default`
+ * (esbuild adds no CommonJS interop across a chunk boundary): `(await import('prom-client')).Registry` was
+ * undefined, and so was yaml's `parse`. Each package imported dynamically is served through a module that
+ * names its exports (read at build time), as Node's own `import()` of it would.
+ */
+const dynamicImportInterop: Plugin = {
+  name: 'dynamic-import-interop',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (a) => {
+      if (a.kind !== 'dynamic-import' || a.path.startsWith('node:')) return undefined;
+      return { path: a.path, namespace: 'dynamic-import-interop', pluginData: a.resolveDir };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'dynamic-import-interop' }, (a) => {
+      const dir = a.pluginData as string;
+      const exported = createRequire(join(dir, 'index.js'))(a.path) as Record<string, unknown>;
+      const names = Object.keys(exported).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      const id = JSON.stringify(a.path);
+      return {
+        contents: `import * as ns from ${id};\nexport const { ${names.join(', ')} } = ns;\nexport default ns.default;\n`,
+        loader: 'js',
+        resolveDir: dir,
+      };
+    });
+  },
+};
 
 /** Beside the chunks: writable by whoever could change the code anyway (a shared tmpdir would not be). */
 export const CACHE_DIR = '.compile-cache';
@@ -21,6 +49,7 @@ export async function buildSplit(name: string, entryFile: string, binFile: strin
   await rm(libDir, { recursive: true, force: true });
   await build({
     ...opts,
+    plugins: [...(opts.plugins ?? []), dynamicImportInterop],
     outdir: libDir,
     splitting: true,
     entryNames: '[name]',

@@ -4,9 +4,10 @@
  * built into a temp dir. Figures are bench/guest.ts's; this checks what loads, not how long it takes.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -145,4 +146,50 @@ test('install from the bundle asks for the single executable and writes nothing 
   assert.equal(r.status, 65);
   assert.match(r.stderr, /OSNET_ERR_VALIDATION: .*--binary/);
   assert.equal(existsSync(root), false);
+});
+
+/** GET over the service's unix socket. */
+function get(socketPath: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request({ socketPath, path }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
+test('watch from the bundle reads a YAML settings file and serves metrics (packages it imports lazily)', async () => {
+  const root = join(dir, 'watch');
+  const settings = join(dir, 'settings.yaml');
+  await writeFile(settings, 'debounce: 300\n');
+  const sock = join(dir, 'watch.sock');
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'watch',
+      ...['--config', settings, '--root', root, '--source', 'file', '--input', nd, '--format', 'netplan'],
+      ...['--mac-map', `ens3=${MAC}`, '--no-reconfigure', '--listen', `unix:${sock}`],
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d));
+  const exited = new Promise<number | null>((ok) => child.on('close', ok));
+  try {
+    for (let i = 0; i < 100 && !log.includes('"msg":"started"'); i++) {
+      if (child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(log, /"msg":"started"/, log);
+    const metrics = await get(sock, '/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /^process_cpu_user_seconds_total /m);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, log);
 });

@@ -8,7 +8,7 @@
  *   osnet-guest watch
  */
 import { type Command, Option } from 'commander';
-import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
+import { cliLineLogger, cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import '../guest/error-codes.ts';
 import { FORMATS } from '../guest/formats/index.ts';
 import { SOURCES } from '../guest/source/index.ts';
@@ -21,7 +21,8 @@ import type { SyncFlags } from './osnet-guest/sync.ts';
 // runs: defining the CLI needs only the flags' names and choices.
 
 const PROG = 'osnet-guest';
-const logger = () => cliLogger(PROG);
+// pino only for the long-running `watch` service; the commands that run once log through the small one.
+const logger = () => cliLineLogger(PROG);
 const ms = (flag: string) => wholeNumber(flag, 'milliseconds');
 
 function addSourceFlags(c: Command): Command {
@@ -92,7 +93,7 @@ const SUBCOMMANDS: Record<string, (cli: Command) => void> = {
         .option('--wait <ms>', 'longest wait for the metadata to follow a NIC event', ms('--wait'), 120000)
         .option('--poll <ms>', 'metadata re-read interval while waiting', ms('--poll'), 3000),
     ).action(async (o: SyncFlags & WatchFlags) =>
-      (await import('./osnet-guest/sync.ts')).watch(o, await logger()),
+      (await import('./osnet-guest/sync.ts')).watch(o, await cliLogger(PROG)),
     ),
 
   event: (cli) =>

@@ -8,10 +8,10 @@ import { parse } from '../../guest/model/parse.ts';
 import { parseMacMap, readSystemMacs, resolveNames } from '../../guest/model/resolve-names.ts';
 import { loadSource } from '../../guest/source/index.ts';
 import { OsnetError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import type { TargetFlags } from './flags.ts';
 
-/** The levels at which src/lib/log.ts (OSNET_LOG_LEVEL) writes debug lines. */
+/** The levels (OSNET_LOG_LEVEL) at which a debug line is written. */
 const DEBUG_LEVELS = new Set(['debug', 'trace']);
 
 export type RenderFlags = TargetFlags & { input: string; dryRun?: boolean };
@@ -34,7 +34,7 @@ export async function render(o: RenderFlags, logger: () => Promise<Logger>): Pro
   }
   await writePlan(o.root, { ...plan, changes: plan.changes.filter((c) => c.action !== 'remove') });
   for (const f of files) printOut(`${join(o.root, f.path)}\n`);
-  // render's one log line is at debug level, and loading the logger (pino) costs a good part of a render.
+  // render's one log line is at debug level: below it, the logger module is not even loaded.
   if (DEBUG_LEVELS.has(process.env.OSNET_LOG_LEVEL ?? ''))
     (await logger()).debug({ format, files: files.length }, 'rendered');
 }

@@ -3,7 +3,7 @@
 import { printOut } from '../../cli/print.ts';
 import { parse } from '../../guest/model/parse.ts';
 import { loadSource } from '../../guest/source/index.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import { type SourceFlags, sourceOptions } from './flags.ts';
 
 export async function validate(o: SourceFlags, log: Logger): Promise<void> {

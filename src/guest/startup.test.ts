@@ -104,6 +104,40 @@ test('render loads no node:crypto, child_process, net or stream, nor the logger,
   assert.ok(used.size < chunks.length, 'render loads only some of the chunks');
 });
 
+test('an event (what udev runs per NIC) logs its JSON lines without loading pino, metrics or YAML', async () => {
+  const root = join(dir, 'event');
+  const r = run(
+    [
+      ...['event', 'add', 'ens3', '--source', 'file', '--input', nd, '--format', 'netplan', '--root', root],
+      ...['--mac-map', `ens3=${MAC}`, '--no-reconfigure', '--wait', '0'],
+    ],
+    true,
+  );
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).changes.length, 2);
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.name, l.msg]),
+    [
+      [30, 'osnet-guest', 'NIC event'],
+      [30, 'osnet-guest', 'config file'],
+      [30, 'osnet-guest', 'config file'],
+    ],
+  );
+  assert.equal(lines[0]!.nic, 'ens3');
+  const { files } = await loaded();
+  const used = new Set(files.map((u) => u.split('/').pop()));
+  for (const c of readdirSync(lib).filter((f) => f.endsWith('.mjs'))) {
+    const text = await readFile(join(lib, c), 'utf8');
+    // esbuild names a package's files from where node_modules really is (a link: another path)
+    if (/^\/\/ \S*node_modules\/(pino|prom-client|yaml)\//m.test(text))
+      assert.ok(!used.has(c), `${c} loaded`);
+  }
+});
+
 test('the second run reads the compile cache beside the chunks; a read-only one still runs', async () => {
   const cache = join(lib, CACHE_DIR);
   await rm(cache, { recursive: true, force: true });

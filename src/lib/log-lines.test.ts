@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, test } from 'node:test';
-import { type Log, lineLogger } from './log-lines.ts';
 import { createLogger } from './log.ts';
+import { type Log, lineLogger } from './log-lines.ts';
 import { registerSecret } from './redact.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'osnet-log-lines-'));

@@ -265,8 +265,49 @@ function wholeProcess(samples: Sample[]): void {
       cells.push(...fig(r.node));
       console.log(`| ${s.name} | ${cells.join(' | ')} |`);
     }
+    udevEvents(samples, out, bundle, hasSea ? installed : undefined, fig);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the udev rule runs per NIC: `event add NIC` for the sample's first NIC, into an empty root each run
+ * (a first apply: every file written), `--no-reconfigure` and `--wait 0` so the host is not touched and
+ * nothing waits; it still reads the NIC with `ip` and logs, as on a guest. No cloud-init counterpart.
+ */
+function udevEvents(
+  samples: Sample[],
+  out: string,
+  bundle: string,
+  sea: string | undefined,
+  fig: (r: Runs | undefined) => string[],
+): void {
+  const event = (s: Sample, exe: string[], tag: string) => (i: number) => [
+    ...exe,
+    ...['event', 'add', [...s.macs.values()][0] ?? 'eth0'],
+    ...['--source', 'file', '--input', s.path, '--format', 'netplan'],
+    ...['--root', join(out, `${s.name}-ev-${tag}-${i}`), '--no-reconfigure', '--wait', '0'],
+    ...['--mac-map', [...s.macs].map(([mac, name]) => `${name}=${mac}`).join(',')],
+  ];
+  console.log(
+    `\nwhole process, \`event add\` (the udev rule's command; netplan, --no-reconfigure): ${RUNS} runs of each ` +
+      'in turn after 1 warm-up; ms as min / median / max; peak RSS median MiB',
+  );
+  const cols = ['osnet-guest wall', 'cpu', 'MiB'];
+  if (sea) cols.push('single executable wall', 'cpu', 'MiB');
+  cols.push('node -e 0 wall', 'cpu', 'MiB');
+  console.log(`| sample | ${cols.join(' | ')} |`);
+  console.log(`| --- | ${cols.map(() => '---').join(' | ')} |`);
+  for (const s of samples) {
+    const contenders: Contender[] = [{ name: 'ours', argv: event(s, [process.execPath, bundle], 'js') }];
+    if (sea) contenders.push({ name: 'sea', argv: event(s, [sea], 'sea') });
+    contenders.push({ name: 'node', argv: () => [process.execPath, '-e', '0'] });
+    const r = runInTurn(contenders, RUNS, 1);
+    const cells = [...fig(r.ours)];
+    if (sea) cells.push(...fig(r.sea));
+    cells.push(...fig(r.node));
+    console.log(`| ${s.name} | ${cells.join(' | ')} |`);
   }
 }
 

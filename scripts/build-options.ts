@@ -4,6 +4,7 @@
  * executable: the CNI plugins run once per pod per verb, so their bundles are minified.
  */
 import type { BuildOptions, Plugin } from 'esbuild';
+import { deferredBuiltins } from './deferred-builtins.ts';
 
 /**
  * In an ESM bundle every `import ... from 'node:x'` is a static import of the whole file, so Node loads each
@@ -29,11 +30,14 @@ const lazyBuiltins: Plugin = {
 export const PER_ENTRY: Record<string, Partial<BuildOptions>> = {
   // A process per udev event: each subcommand's code and builtins load when it runs. Not minified: that
   // saved about 1% of a render's CPU and 0.4 MB, less than readable stack traces are worth.
-  'osnet-guest': { plugins: [lazyBuiltins] },
+  'osnet-guest': { plugins: [deferredBuiltins] },
   // VERSION loads only the spec core: the verbs' modules (and their built-ins) load when a verb runs
   'openstack-port-cni': { minify: true, plugins: [lazyBuiltins] },
   'osnet-ovs': { minify: true },
 };
+
+/** Built as a launcher and chunks (scripts/build-split.ts), not one file. */
+export const SPLIT = new Set(['osnet-guest']);
 
 export function entryOptions(name: string, entryFile: string, outfile: string): BuildOptions {
   return {

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { buildNative } from './build-native.ts';
-import { entryOptions } from './build-options.ts';
+import { entryOptions, SPLIT } from './build-options.ts';
+import { buildSplit } from './build-split.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cmdDir = join(root, 'src', 'cmd');
@@ -23,13 +24,21 @@ const t0 = performance.now();
 await Promise.all(
   entries.map(async (name) => {
     const outfile = join(out, name);
-    await build(entryOptions(name, join(cmdDir, `${name}.ts`), outfile));
+    const entry = join(cmdDir, `${name}.ts`);
+    if (SPLIT.has(name)) return buildSplit(name, entry, outfile, join(root, 'dist', 'lib', name));
+    await build(entryOptions(name, entry, outfile));
     await chmod(outfile, 0o755);
   }),
 );
-const sizes = await Promise.all(
-  entries.map(async (e) => `dist/bin/${e} (${Math.round((await stat(join(out, e))).size / 1024)} KiB)`),
-);
+/** A split entry's size is its chunks' (dist/lib/<name>), its launcher is a few lines. */
+async function kib(e: string): Promise<string> {
+  if (!SPLIT.has(e)) return `${Math.round((await stat(join(out, e))).size / 1024)} KiB`;
+  const lib = join(root, 'dist', 'lib', e);
+  const chunks = (await readdir(lib)).filter((f) => f.endsWith('.mjs'));
+  const bytes = (await Promise.all(chunks.map((f) => stat(join(lib, f))))).reduce((n, s) => n + s.size, 0);
+  return `${Math.round(bytes / 1024)} KiB in ${chunks.length} chunks`;
+}
+const sizes = await Promise.all(entries.map(async (e) => `dist/bin/${e} (${await kib(e)})`));
 console.log(`built ${sizes.join(', ')} in ${Math.round(performance.now() - t0)} ms`);
 // the daemon's SO_PEERCRED addon (N-API, built offline against the npm `node` package's headers)
 const native = await buildNative();

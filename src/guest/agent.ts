@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LinkEvent } from '../host/link-monitor.ts';
 import { withLock } from '../host/lock.ts';
 import { OsnetError } from '../lib/errors.ts';
-import type { Logger } from '../lib/log.ts';
+import type { Log as Logger } from '../lib/log-lines.ts';
 import { type ApplyResult, applyConfig } from './apply/index.ts';
 import type { Format } from './formats/index.ts';
 import { parse } from './model/parse.ts';

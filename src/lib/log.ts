@@ -6,23 +6,10 @@
  *   log.info({ port: id }, 'port created');
  */
 import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
+import { REDACT_PATHS } from './log-lines.ts';
 import { redactObject, redactText } from './redact.ts';
 
 export type { Logger } from 'pino';
-
-const REDACT_PATHS = [
-  'password',
-  '*.password',
-  'token',
-  '*.token',
-  'secret',
-  '*.secret',
-  'headers["x-auth-token"]',
-  'headers["x-subject-token"]',
-  'auth.password',
-  'auth.application_credential_secret',
-  'auth.token',
-];
 
 /** `destination`: a stream, or a file descriptor (2: stderr, where CLIs and services log). */
 export function createLogger(

@@ -4,7 +4,7 @@
  */
 import type { Format } from '../../guest/formats/index.ts';
 import type { SourceKind, SourceOptions } from '../../guest/source/index.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 
 export interface SourceFlags {
   source?: SourceKind;

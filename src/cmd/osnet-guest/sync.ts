@@ -1,4 +1,6 @@
 /** `osnet-guest apply`, `event` and `watch`: one sync with the metadata, after a NIC event, or following them. */
+
+import { printOut } from '../../cli/print.ts';
 import { type AgentOptions, syncOnce } from '../../guest/agent.ts';
 import type { ApplyResult } from '../../guest/apply/index.ts';
 import { detectFormat } from '../../guest/detect-format.ts';
@@ -7,11 +9,12 @@ import { runWatch, type WatchFlags } from '../../guest/watch/service.ts';
 import { linkInfo } from '../../host/ip.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/log.ts';
+import type { Log } from '../../lib/log-lines.ts';
 import { type SourceFlags, sourceOptions, type TargetFlags } from './flags.ts';
 
 export type SyncFlags = SourceFlags & TargetFlags;
 
-async function agentOptions(o: SyncFlags, log: Logger): Promise<AgentOptions> {
+async function agentOptions(o: SyncFlags, log: Log): Promise<AgentOptions> {
   return {
     source: sourceOptions(o, log),
     format: o.format ?? (await detectFormat(o.root)),
@@ -27,10 +30,10 @@ async function agentOptions(o: SyncFlags, log: Logger): Promise<AgentOptions> {
 }
 
 function printResult(r: ApplyResult): void {
-  process.stdout.write(`${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`);
+  printOut(`${JSON.stringify({ changes: r.changes, touched: r.touched, missing: r.missing })}\n`);
 }
 
-export async function apply(o: SyncFlags, log: Logger): Promise<void> {
+export async function apply(o: SyncFlags, log: Log): Promise<void> {
   printResult(await syncOnce(await agentOptions(o, log)));
 }
 
@@ -42,7 +45,7 @@ export async function event(
   action: string,
   ifname: string,
   o: SyncFlags & { wait: number; poll: number },
-  logger: () => Promise<Logger>,
+  logger: () => Promise<Log>,
 ): Promise<void> {
   if (action !== 'add' && action !== 'remove') {
     throw new OsnetError('OSNET_ERR_VALIDATION', `event action must be add or remove (got ${action})`, {

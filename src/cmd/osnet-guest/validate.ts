@@ -1,7 +1,9 @@
 /** `osnet-guest validate`: parse network_data.json from any source and print what it describes. */
+
+import { printOut } from '../../cli/print.ts';
 import { parse } from '../../guest/model/parse.ts';
 import { loadSource } from '../../guest/source/index.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import { type SourceFlags, sourceOptions } from './flags.ts';
 
 export async function validate(o: SourceFlags, log: Logger): Promise<void> {
@@ -14,5 +16,5 @@ export async function validate(o: SourceFlags, log: Logger): Promise<void> {
     networks: cfg.networks.map((n) => `${n.id}:${n.type}${n.address ? `:${n.address}/${n.prefix}` : ''}`),
     dns: cfg.dns,
   };
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  printOut(`${JSON.stringify(summary)}\n`);
 }

@@ -11,12 +11,12 @@
  *   // ... reconfigure fails:
  *   await restoreBackup('/', backup);
  */
-import { createHash } from 'node:crypto';
 import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../../host/files.ts';
 import { OsnetError } from '../../lib/errors.ts';
 import type { RenderedFile } from '../formats/types.ts';
+import { sha256Hex } from './sha256.ts';
 
 /** osnet-guest's own state under the target root. */
 export const STATE_DIR = '/var/lib/osnet-guest';
@@ -70,9 +70,8 @@ export function under(root: string, path: string): string {
   return join(root, path);
 }
 
-function sha256(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
+// Not node:crypto: loading it was a good part of each short-lived process's start (see sha256.ts).
+const sha256 = sha256Hex;
 
 async function readIfExists(file: string): Promise<{ content: string; mode: number } | undefined> {
   try {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Exec } from '../../host/exec.ts';
 import { OsnetError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import { type Format, GUEST_FORMATS } from '../formats/index.ts';
 import { IpTool } from '../formats/ip/live.ts';
 import { nicViews } from '../formats/nic.ts';

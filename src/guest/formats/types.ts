@@ -8,7 +8,7 @@
  */
 
 import type { Exec } from '../../host/exec.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import type { FileChange } from '../apply/files.ts';
 import type { NetworkConfig } from '../model/types.ts';
 

@@ -14,7 +14,13 @@ import { promisify } from 'node:util';
 import { OsnetError } from '../../lib/errors.ts';
 import { decodeJson } from './decode.ts';
 
-const run = promisify(execFile);
+/**
+ * execFile as a promise, made on first use: `promisify(execFile)` at load would load node:child_process in
+ * every process that imports the sources (render too), while the bundle defers each builtin until used.
+ */
+function run(file: string, args: string[], opts: { timeout: number }): Promise<{ stdout: string }> {
+  return promisify(execFile)(file, args, { ...opts, encoding: 'utf8' });
+}
 
 export const CONFIG_DRIVE_LABEL = 'config-2';
 export const NETWORK_DATA_PATH = 'openstack/latest/network_data.json';

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { OsnetError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import { type ConfigDriveOptions, findConfigDrive, readConfigDrive } from './config-drive.ts';
 import { decodeBase64Json, decodeJson } from './decode.ts';
 import { DEFAULT_METADATA_URL, fetchMetadata, type MetadataOptions } from './metadata.ts';

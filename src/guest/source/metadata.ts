@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OsnetError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/log.ts';
+import type { Log as Logger } from '../../lib/log-lines.ts';
 import { decodeJson } from './decode.ts';
 
 export const DEFAULT_METADATA_URL = 'http://169.254.169.254/openstack/latest/network_data.json';

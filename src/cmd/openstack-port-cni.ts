@@ -9,7 +9,8 @@
  * @example
  *   CNI_COMMAND=VERSION openstack-port-cni </dev/null
  */
-import { fstatSync, readFileSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync } from 'node:fs';
+import { printOut } from '../cli/print.ts';
 
 /** /dev/null as stdin: makedev(1, 3). */
 const DEV_NULL = 0x103;
@@ -38,31 +39,19 @@ async function readStdin(): Promise<Buffer> {
   }
 }
 
-/** Written straight to fd 1 (no stdout stream to set up); a non-blocking pipe falls back to the stream. */
-function print(text: string): void {
-  const b = Buffer.from(text);
-  let off = 0;
-  try {
-    while (off < b.length) off += writeSync(1, b, off);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-    process.stdout.write(b.subarray(off));
-  }
-}
-
 const stdin = await readStdin();
 if (process.env.CNI_COMMAND === 'VERSION') {
   const { errorOutput, parseInvocation } = await import('../cni/invocation.ts');
   try {
     const inv = parseInvocation(process.env, stdin);
-    print(`${JSON.stringify(inv.command === 'VERSION' ? inv.answer : {})}\n`);
+    printOut(`${JSON.stringify(inv.command === 'VERSION' ? inv.answer : {})}\n`);
   } catch (err) {
     process.exitCode = 1;
-    print(`${JSON.stringify(errorOutput(err, stdin))}\n`);
+    printOut(`${JSON.stringify(errorOutput(err, stdin))}\n`);
   }
 } else {
   const { runPlugin } = await import('../cni/plugin.ts');
   const out = await runPlugin(process.env, stdin);
   process.exitCode = out.exitCode;
-  print(out.stdout);
+  printOut(out.stdout);
 }

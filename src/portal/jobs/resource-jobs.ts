@@ -14,6 +14,7 @@ import type { JobRow, PortalDB, ResourceRow } from '../store/schema.ts';
 import { type EngineDeps, parseFields } from './engine.ts';
 import { type Actor, resourceEvent } from './events.ts';
 import { errorText } from './faults.ts';
+import { enqueue, type NewJob } from './queue.ts';
 import type { JobContext, JobHandler } from './runner.ts';
 
 export interface JobPayload {
@@ -30,6 +31,8 @@ export interface Outcome {
   /** Fields to merge besides the record's (a tenant's quotas). */
   fields?: Record<string, unknown> | undefined;
   deleted?: boolean | undefined;
+  /** Jobs to queue in the transaction that settles this one (a new tenant's initial pulls). */
+  followUp?: NewJob[] | undefined;
 }
 
 export type Operation = (r: ResourceRow, job: JobRow, ctx: JobContext, p: JobPayload) => Promise<Outcome>;
@@ -117,6 +120,7 @@ export function resourceHandler(d: EngineDeps, ops: Readonly<Record<string, Oper
             .where('uuid', '=', r.uuid)
             .execute();
         }
+        for (const j of outcome.followUp ?? []) await enqueue(trx, j);
         await resourceEvent(trx, fresh, {
           event_type: `resource_${verb(job.operation)}_succeeded`,
           message: `${job.kind} ${fresh.name}: ${what} succeeded`,
@@ -124,6 +128,7 @@ export function resourceHandler(d: EngineDeps, ops: Readonly<Record<string, Oper
           context: { operation: job.operation, action: what, job: job.uuid },
         });
       });
+      if (outcome.followUp?.length) d.wake();
     },
     async failed(job, err) {
       const r = await resourceOf(db, job.resource_uuid);

@@ -20,8 +20,6 @@ import type { ResourceRow } from '../store/schema.ts';
 export interface ProviderConnection {
   cloud: Cloud;
   settings: ProviderSettings;
-  /** Whether tenant users' generated credentials may be shown to the tenant's owners (seed: a setting). */
-  showCredentials?: boolean | undefined;
 }
 
 export interface OfferingRef {
@@ -41,6 +39,8 @@ export interface ProviderAccess {
    * nothing the portal knows.
    */
   resolve(ref: string, as: 'service_settings' | 'offering'): Promise<OfferingRef | undefined>;
+  /** Whether a tenant's generated user password may be shown to those who may change the tenant. */
+  credentialsVisible(providerUuid: string): Promise<boolean>;
 }
 
 export interface RegisteredKind {

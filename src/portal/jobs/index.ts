@@ -14,7 +14,7 @@ import type { TenantBackend } from '../backend/contract.ts';
 import type { PortalStore } from '../store/index.ts';
 import type { EngineDeps, ProviderAccess, RegisteredKind } from './engine.ts';
 import { kindHandler } from './kind-jobs.ts';
-import { type Runner, type RunnerOptions, startRunner } from './runner.ts';
+import { type JobHandler, type Runner, type RunnerOptions, startRunner } from './runner.ts';
 import {
   type ScheduleIntervals,
   type Scheduler,
@@ -29,7 +29,8 @@ export interface EngineOptions {
   log: Logger;
   providers: ProviderAccess;
   tenants: TenantBackend;
-  kinds: ReadonlyMap<string, RegisteredKind>;
+  /** Kinds known at the start; registerKind adds more. */
+  kinds?: ReadonlyMap<string, RegisteredKind> | undefined;
   secrets?: SecretBox | undefined;
   tokenLifetimeSeconds?: number | undefined;
   runner?: Omit<RunnerOptions, 'store' | 'handlers' | 'log'> | undefined;
@@ -54,17 +55,26 @@ export function startEngine(o: EngineOptions): Engine {
     store: o.store,
     tokenLifetimeSeconds: o.tokenLifetimeSeconds,
     providers: o.providers,
-    kinds: new Map(o.kinds),
+    kinds: new Map(o.kinds ?? []),
     tenants: o.tenants,
     secrets: o.secrets,
     wake: () => runner?.wake(),
     missingGraceMs: o.missingGraceMs ?? 3600_000,
   };
-  const handlers: Record<string, import('./runner.ts').JobHandler> = {
+  const fixed: Record<string, JobHandler> = {
     tenants: tenantHandler(deps),
     schedule: scheduleHandler(deps, o.stuckAfterMs ?? 3600_000),
   };
-  for (const kind of deps.kinds.keys()) handlers[kind] = kindHandler(deps, kind);
+  const perKind = new Map<string, JobHandler>();
+  // kinds may be registered after the start (registerKind adds its kind to deps.kinds): looked up per job
+  const handlers = new Proxy(fixed, {
+    get(target, kind: string) {
+      if (kind in target) return target[kind];
+      if (!deps.kinds.has(kind)) return undefined;
+      if (!perKind.has(kind)) perKind.set(kind, kindHandler(deps, kind));
+      return perKind.get(kind);
+    },
+  });
   runner = startRunner({ ...o.runner, store: o.store, handlers, log: o.log });
   let scheduler: Scheduler | undefined;
   if (o.schedules !== false)

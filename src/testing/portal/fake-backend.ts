@@ -285,12 +285,15 @@ export function fakeProviders(
   return {
     async connect(uuid) {
       if (!uuids.includes(uuid)) throw new Error(`fake: no provider ${uuid}`);
-      return { cloud: {} as Cloud, settings: FAKE_SETTINGS, showCredentials: o.showCredentials ?? false };
+      return { cloud: {} as Cloud, settings: FAKE_SETTINGS };
     },
     async resolve(ref) {
       const uuid = /([0-9a-f]{32})\/?$/.exec(ref)?.[1];
       if (!uuid || !uuids.includes(uuid)) return undefined;
       return { provider_uuid: uuid, offering_uuid: null, customer_uuid: o.customerOf?.[uuid] ?? null };
+    },
+    async credentialsVisible() {
+      return o.showCredentials ?? false;
     },
   };
 }

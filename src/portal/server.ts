@@ -36,7 +36,6 @@ import { registerTenantRoutes } from './tenants/routes.ts';
 export interface EngineWiring {
   providers: ProviderAccess;
   tenants: TenantBackend;
-  /** In registration order: a kind that others create into (networks for subnets) comes first. */
   kinds: readonly KindRoutes[];
   options?: Omit<EngineOptions, 'store' | 'log' | 'providers' | 'tenants' | 'kinds' | 'secrets'> | undefined;
 }
@@ -90,6 +89,9 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   };
   try {
     if (engine && o.engine) {
+      // every kind known before any route is made: an action may create into a kind registered later
+      for (const k of o.engine.kinds)
+        engine.deps.kinds.set(k.kind, { backend: k.backend, schemas: k.schemas });
       for (const k of o.engine.kinds) registerKind(app, engine.deps, k);
       registerTenantRoutes(app, engine.deps);
       registerJobRoutes(app, engine.deps);

@@ -156,7 +156,7 @@ export async function retryResource(
     .where('operation', '!=', 'pull')
     .orderBy('created', 'desc')
     .executeTakeFirst();
-  if (!last) return queueOperation(d, req, c, row, 'pull');
+  if (!last) return queueOperation(d, req, c, row, 'pull', { allowed: [ERRED] });
   const payload = JSON.parse(last.payload) as Record<string, unknown>;
   delete payload.actor;
   return queueOperation(d, req, c, row, last.operation, {

@@ -41,7 +41,11 @@ type Query = any;
 /** Applies the common list filters of ResourceQuery. */
 export function filterResources(q: Query, f: ResourceQuery): Query {
   let out = q;
-  if (f.name !== undefined) out = out.where('name', 'like', `%${f.name.replace(/[%_\\]/g, '')}%`);
+  if (f.name !== undefined) {
+    const like = `%${f.name.toLowerCase().replace(/[%_\\]/g, '')}%`;
+    // lower() on both stores: SQLite's LIKE ignores case, PostgreSQL's does not
+    out = out.where((eb: Query) => eb(eb.fn('lower', ['name']), 'like', like));
+  }
   if (f.name_exact !== undefined) out = out.where('name', '=', f.name_exact);
   if (f.state !== undefined) out = out.where('state', '=', f.state);
   if (f.tenant_uuid !== undefined) out = out.where('tenant_uuid', '=', f.tenant_uuid);

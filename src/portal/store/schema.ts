@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/index.ts';
+import { migration0004 } from './migrations/0004-offerings.ts';
 
 export interface UserRow {
   uuid: string;
@@ -193,4 +194,5 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  migration0004,
 ];

@@ -24,6 +24,7 @@ import { openApiCollector } from './api/openapi.ts';
 import { registerOrganisationRoutes } from './api/organisations.ts';
 import { registerRoleRoutes } from './api/roles.ts';
 import './error-codes.ts';
+import { registerProviderRoutes } from './providers/routes.ts';
 import type { PortalStore } from './store/index.ts';
 
 export interface PortalOptions {
@@ -33,7 +34,7 @@ export interface PortalOptions {
   metrics: Registry;
   listen: string;
   tls?: ServerTls | undefined;
-  /** Encrypts provider secrets at rest (used by the providers to come; loaded and checked at start). */
+  /** Encrypts provider and tenant secrets at rest (loaded and checked at start). */
   secrets?: SecretBox | undefined;
   tokenLifetimeSeconds?: number | undefined;
 }
@@ -45,7 +46,11 @@ export interface Portal {
 
 export async function startPortal(o: PortalOptions): Promise<Portal> {
   const app = createApp({ name: 'portal', log: o.log, prom: o.prom, metrics: o.metrics, tls: o.tls });
-  const deps: PortalDeps = { store: o.store, tokenLifetimeSeconds: o.tokenLifetimeSeconds };
+  const deps: PortalDeps = {
+    store: o.store,
+    tokenLifetimeSeconds: o.tokenLifetimeSeconds,
+    secrets: o.secrets,
+  };
   const audit = auditFailures(deps);
   app.addHook('onError', audit.onError);
   app.addHook('onResponse', audit.onResponse);
@@ -55,6 +60,7 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   registerOrganisationRoutes(app, deps);
   registerRoleRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerProviderRoutes(app, deps);
   try {
     const address = await listenOn(app, o.listen, '--listen');
     return { address, close: () => app.close() };

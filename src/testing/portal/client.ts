@@ -14,6 +14,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { silentLogger } from '../../lib/log.ts';
+import { generateKey, parseKey, type SecretBox, secretBox } from '../../lib/secret-box.ts';
 import { bootstrapStaff } from '../../portal/bootstrap.ts';
 import { startPortal } from '../../portal/server.ts';
 import { openPortalStore, type PortalStore } from '../../portal/store/index.ts';
@@ -32,6 +33,8 @@ export interface TestPortal {
   base: string;
   store: PortalStore;
   adminPassword: string;
+  /** The secret box the portal seals provider and tenant secrets with (a random key per portal). */
+  secrets: SecretBox;
   api(method: string, path: string, o?: { token?: string; body?: unknown; route?: string }): Promise<Answer>;
   login(username: string, password: string): Promise<string>;
   /** The served document (fetched once). */
@@ -46,7 +49,8 @@ function routeOf(path: string): string {
   return path.split('?')[0]!.replace(/\/[0-9a-f]{32}\//g, '/{uuid}/');
 }
 
-export async function testPortal(url: string): Promise<TestPortal> {
+export async function testPortal(url: string, o: { secrets?: SecretBox } = {}): Promise<TestPortal> {
+  const secrets = o.secrets ?? secretBox(parseKey(generateKey(), 'test key'));
   const store = await openPortalStore({ url });
   const { password } = await bootstrapStaff(store, { username: 'admin' });
   const prom = await import('prom-client');
@@ -56,6 +60,7 @@ export async function testPortal(url: string): Promise<TestPortal> {
     prom,
     metrics: new prom.Registry(),
     listen: '127.0.0.1:0',
+    secrets,
   });
   const addr = portal.address as { host: string; port: number };
   const base = `http://${addr.host}:${addr.port}`;
@@ -66,6 +71,7 @@ export async function testPortal(url: string): Promise<TestPortal> {
     base,
     store,
     adminPassword: password,
+    secrets,
     async api(method, path, o = {}) {
       const res = await fetch(`${base}${path}`, {
         method,

@@ -117,3 +117,34 @@ export function componentQuotas(
   }
   return out;
 }
+
+/**
+ * Tenant quotas (set_quotas, an order's `quotas`) checked against the offering's components: vcpu within
+ * cores, ram within ram, storage within storage (MB), gigabytes_<t> within volume_type_<t> (GB × 1024);
+ * quotas no component covers (ports, networks, …) only need to be >= -1. -1 (unlimited) is refused for a
+ * quota a component limits.
+ */
+export function checkQuotasAgainstComponents(
+  quotas: QuotaValues,
+  components: readonly Component[],
+  field: string,
+): void {
+  const covering = (name: string): [Component | undefined, number] => {
+    if (name === 'vcpu') return [components.find((c) => c.type === 'cores'), 1];
+    if (name === 'ram' || name === 'storage') return [components.find((c) => c.type === name), 1];
+    const t = /^gigabytes_(.+)$/.exec(name)?.[1];
+    if (t !== undefined) return [components.find((c) => c.type === `${VOLUME_TYPE_PREFIX}${t}`), MB_PER_GB];
+    return [undefined, 1];
+  };
+  for (const [name, v] of Object.entries(quotas)) {
+    const [c, factor] = covering(name);
+    if (!c) continue;
+    const f = `${field}.${name}`;
+    if (v < 0 || v * factor > c.max_value)
+      throw new OsnetError(
+        'OSNET_ERR_VALIDATION',
+        `${f}: the offering allows 0 to ${Math.floor(c.max_value / factor)} (component ${c.type})`,
+        { field: f },
+      );
+  }
+}

@@ -7,13 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { OsnetError } from '../../lib/errors.ts';
 import { COMPUTE_SKIP, LAB_VOLUME_TYPE } from '../../testing/openstack/compute-lab.ts';
 import { type Answer, type TestPortal, testPortal } from '../../testing/portal/client.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import type { ProviderSettings } from '../backend/contract.ts';
+import { openProviderCloud } from '../backend/provider-cloud.ts';
+import { tenantComponents } from './components.ts';
+import { checkTenantQuotas } from './quota-limits.ts';
 import { loadProviderSettings } from './settings.ts';
 import { createTenantOfferings } from './tenant-offerings.ts';
+import { syncVolumeTypeComponents } from './volume-types.ts';
 
 const BASE = '/api/marketplace-provider-offerings/';
 
@@ -252,6 +257,49 @@ describeStores('provider offerings', (ctx) => {
     assert.ok(types.includes(`volume_type_${LAB_VOLUME_TYPE}`), types.join());
     assert.ok(!types.includes('storage'));
     assert.equal(changed.components.find((c: { type: string }) => c.type === 'cores').max_value, 64);
+  });
+
+  it('the volume type components follow Cinder (the daily sync)', { skip: COMPUTE_SKIP }, async () => {
+    const stale = [{ type: 'volume_type_gone', max_value: 5, default_limit: 1 }];
+    await p.store.db
+      .updateTable('portal_offerings')
+      .set({ components: JSON.stringify(tenantComponents('dynamic', ['gone'], stale)) })
+      .where('uuid', '=', offering)
+      .execute();
+    const cloud = await openProviderCloud(lab);
+    try {
+      assert.ok(
+        (await syncVolumeTypeComponents(p.store, p.secrets, offering, cloud))?.includes(LAB_VOLUME_TYPE),
+      );
+    } finally {
+      await cloud.close();
+    }
+    const got = ok(await call('GET', `${BASE}${offering}/`, { token: users.ownerA }), 200);
+    const types = got.components.map((c: { type: string }) => c.type);
+    assert.ok(types.includes(`volume_type_${LAB_VOLUME_TYPE}`));
+    assert.ok(!types.includes('volume_type_gone'));
+  });
+
+  it("tenant quotas are checked against the offering's components, naming the field", async () => {
+    const o = ok(
+      await call('POST', `${BASE}?validate=false`, {
+        token: users.ownerA,
+        body: body({ components: [{ type: 'cores', max_value: 64 }] }),
+      }),
+      201,
+    );
+    const field = (q: Record<string, number>) =>
+      checkTenantQuotas(p.store, o.uuid, q, 'body').then(
+        () => 'accepted',
+        (e: unknown) => (e instanceof OsnetError ? e.field : String(e)),
+      );
+    assert.equal(await field({ vcpu: 64, port_count: -1, network_count: 3 }), 'accepted');
+    assert.equal(await field({ vcpu: 65 }), 'body.vcpu');
+    assert.equal(await field({ vcpu: -1 }), 'body.vcpu');
+    assert.equal(await field({ storage: 10 * 1024 * 1024 + 1 }), 'body.storage');
+    assert.equal(await field({ [`gigabytes_${LAB_VOLUME_TYPE}`]: 1 }), `body.gigabytes_${LAB_VOLUME_TYPE}`);
+    assert.equal(await field({ cpus: 1 }), 'body.cpus');
+    ok(await call('DELETE', `${BASE}${o.uuid}/`, { token: users.ownerA }), 204);
   });
 
   it('per-tenant Instance and Volume offerings are made once; delete waits for them', async () => {

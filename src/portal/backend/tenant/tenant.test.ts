@@ -172,12 +172,44 @@ describe('tenant backend (lab)', () => {
     assert.equal(await canLogIn(rec!.name, spec.user_username, old), false);
   });
 
+  it('a Keystone user of the asked name that is not ours is refused, naming the field', async () => {
+    const identity = await cloud.identity();
+    const taken = await users.create(identity, { name: testName('taken'), domain_id: 'default' });
+    cleanup.defer(() => users.remove(identity, taken.id));
+    const other = newUuid();
+    const name2 = testName('tenant2');
+    const err = await tenantBackend
+      .create(
+        cloud,
+        provider,
+        { ...spec, name: name2, project_name: name2, user_username: taken.name },
+        other,
+        report,
+      )
+      .then(
+        () => assert.fail("took over a user that is not the tenant's"),
+        (e: unknown) => e as { code?: string; field?: string },
+      );
+    assert.equal(err.code, 'OSNET_ERR_PORTAL_EXISTS');
+    assert.equal(err.field, 'body.user_username');
+    // what the failed order made so far is torn down like any tenant
+    const [made] = await collect(projects.list(identity, { tags: [markerTag(other)] }));
+    assert.ok(made);
+    await tenantBackend.delete({ cloud, provider, projectId: made.id }, async () => {});
+    assert.deepEqual(await tenantLeftovers(cloud, made.id), {});
+    assert.equal((await users.get(identity, taken.id)).name, taken.name);
+  });
+
   it('delete leaves nothing of the tenant in OpenStack', async () => {
     const scope = { cloud, provider, projectId };
     const net = await cloud.network();
     // a port made directly in OpenStack, not by the order chain: teardown must find it too
     const n = await collect(networks.list(net, { project_id: projectId }));
     await ports.create(net, { network_id: n[0]!.id, project_id: projectId, name: testName('stray') });
+    // a tenant user whose role grant never happened (a create that crashed between the two calls)
+    const identity = await cloud.identity();
+    const orphan = testName('orphan');
+    await users.create(identity, { name: orphan, domain_id: 'default', default_project_id: projectId });
     const done: string[] = [];
     await tenantBackend.delete(scope, async (s) => {
       done.push(s);
@@ -192,8 +224,8 @@ describe('tenant backend (lab)', () => {
     ]);
     assert.deepEqual(await tenantLeftovers(cloud, projectId), {});
     assert.equal(await tenantBackend.get(scope), undefined);
-    const identity = await cloud.identity();
     assert.equal((await collect(users.list(identity, { name: spec.user_username }))).length, 0);
+    assert.equal((await collect(users.list(identity, { name: orphan }))).length, 0);
     const rows = await collect(neutronQuotas.list(net));
     assert.ok(!rows.some((q) => q.project_id === projectId), 'Neutron keeps quota rows of the tenant');
   });

@@ -8,7 +8,7 @@
  */
 import { OsnetError } from '../../../lib/errors.ts';
 import type { ServiceClient } from '../../../openstack/client/service-client.ts';
-import { roleassignments, users } from '../../../openstack/identity/v3/index.ts';
+import { users } from '../../../openstack/identity/v3/index.ts';
 import type { User } from '../../../openstack/identity/v3/users/results.ts';
 import '../../error-codes.ts';
 import { first, markerTag, randomPassword } from './common.ts';
@@ -49,20 +49,18 @@ export async function ensureTenantUser(
   return { user, password };
 }
 
-/** The generated users of a tenant: users with a role on the project whose default project it is. */
+/**
+ * The generated users of a tenant: users whose default project it is. Listed across the cloud (Keystone
+ * filters users by neither default project nor description), so a user made by a create that crashed before
+ * its role was granted is found too; teardowns are rare enough for one unpaged list.
+ */
 export async function tenantUsers(
   identity: ServiceClient,
   projectId: string,
   except: string,
 ): Promise<User[]> {
-  const ids = new Set<string>();
-  for await (const a of roleassignments.list(identity, { projectId }))
-    if (a.user?.id && a.user.id !== except) ids.add(a.user.id);
   const out: User[] = [];
-  for (const id of ids) {
-    const u = await users.get(identity, id).catch(() => undefined);
-    if (u && isOurs(u, projectId)) out.push(u);
-  }
+  for await (const u of users.list(identity)) if (u.id !== except && isOurs(u, projectId)) out.push(u);
   return out;
 }
 

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import { OsnetError } from '../lib/errors.ts';
+import '../openstack/error-codes.ts';
 import '../portal/error-codes.ts';
 import '../server/error-codes.ts';
 import { withSettings } from '../service/settings.ts';

@@ -28,6 +28,7 @@ import './error-codes.ts';
 import type { ProviderAccess } from './jobs/engine.ts';
 import { type Engine, type EngineOptions, startEngine } from './jobs/index.ts';
 import { registerJobRoutes } from './jobs/routes.ts';
+import { registerProviderRoutes } from './providers/routes.ts';
 import { type KindRoutes, registerKind } from './resources/register-kind.ts';
 import type { PortalStore } from './store/index.ts';
 import { registerTenantRoutes } from './tenants/routes.ts';
@@ -47,7 +48,7 @@ export interface PortalOptions {
   metrics: Registry;
   listen: string;
   tls?: ServerTls | undefined;
-  /** Encrypts provider secrets at rest (used by the providers to come; loaded and checked at start). */
+  /** Encrypts provider and tenant secrets at rest (loaded and checked at start). */
   secrets?: SecretBox | undefined;
   tokenLifetimeSeconds?: number | undefined;
   /** Tenants, resources and jobs (`/api/openstack-*`, `/api/jobs/`); absent: identity and audit only. */
@@ -62,7 +63,11 @@ export interface Portal {
 
 export async function startPortal(o: PortalOptions): Promise<Portal> {
   const app = createApp({ name: 'portal', log: o.log, prom: o.prom, metrics: o.metrics, tls: o.tls });
-  const deps: PortalDeps = { store: o.store, tokenLifetimeSeconds: o.tokenLifetimeSeconds };
+  const deps: PortalDeps = {
+    store: o.store,
+    tokenLifetimeSeconds: o.tokenLifetimeSeconds,
+    secrets: o.secrets,
+  };
   const audit = auditFailures(deps);
   app.addHook('onError', audit.onError);
   app.addHook('onResponse', audit.onResponse);
@@ -72,6 +77,7 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   registerOrganisationRoutes(app, deps);
   registerRoleRoutes(app, deps);
   registerEventRoutes(app, deps);
+  registerProviderRoutes(app, deps);
   const engine = o.engine
     ? startEngine({
         ...o.engine.options,

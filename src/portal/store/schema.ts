@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/index.ts';
+import { migration0004 } from './migrations/0004-offerings.ts';
 import { type EngineDB, migration0005 } from './migrations/0005-resources-jobs.ts';
 
 export type { JobRow, LeaseRow, PullRow, ResourceRow } from './migrations/0005-resources-jobs.ts';
@@ -196,5 +197,6 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  migration0004,
   migration0005,
 ];

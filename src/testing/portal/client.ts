@@ -14,7 +14,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { silentLogger } from '../../lib/log.ts';
-import type { SecretBox } from '../../lib/secret-box.ts';
+import { generateKey, parseKey, type SecretBox, secretBox } from '../../lib/secret-box.ts';
 import { bootstrapStaff } from '../../portal/bootstrap.ts';
 import { type EngineWiring, type Portal, startPortal } from '../../portal/server.ts';
 import { openPortalStore, type PortalStore } from '../../portal/store/index.ts';
@@ -34,6 +34,8 @@ export interface TestPortal {
   store: PortalStore;
   portal: Portal;
   adminPassword: string;
+  /** The secret box the portal seals provider and tenant secrets with (a random key per portal). */
+  secrets: SecretBox;
   api(method: string, path: string, o?: { token?: string; body?: unknown; route?: string }): Promise<Answer>;
   login(username: string, password: string): Promise<string>;
   /** The served document (fetched once). */
@@ -52,6 +54,7 @@ export async function testPortal(
   url: string,
   o: { engine?: EngineWiring; secrets?: SecretBox } = {},
 ): Promise<TestPortal> {
+  const secrets = o.secrets ?? secretBox(parseKey(generateKey(), 'test key'));
   const store = await openPortalStore({ url });
   const { password } = await bootstrapStaff(store, { username: 'admin' });
   const prom = await import('prom-client');
@@ -62,7 +65,7 @@ export async function testPortal(
     metrics: new prom.Registry(),
     listen: '127.0.0.1:0',
     engine: o.engine,
-    secrets: o.secrets,
+    secrets,
   });
   const addr = portal.address as { host: string; port: number };
   const base = `http://${addr.host}:${addr.port}`;
@@ -74,6 +77,7 @@ export async function testPortal(
     store,
     portal,
     adminPassword: password,
+    secrets,
     async api(method, path, o = {}) {
       const res = await fetch(`${base}${path}`, {
         method,

@@ -8,6 +8,12 @@ import { defineErrors } from '../lib/errors.ts';
 
 export const PORTAL_ERRORS = defineErrors('portal', {
   OSNET_ERR_PORTAL_EXISTS: { http: 409, cni: 100, exit: 73, title: 'The object exists already' },
+  OSNET_ERR_PORTAL_STATE: {
+    http: 409,
+    cni: 100,
+    exit: 75,
+    title: 'The OpenStack objects are not in a state that allows this',
+  },
 });
 
 type PortalErrors = typeof PORTAL_ERRORS;

@@ -120,7 +120,7 @@ export const subnetsBackend: KindBackend<SubnetSpec, SubnetPatch> = {
   async update(scope, backendId, patch) {
     const net = await neutron(scope);
     const current = await subnets.get(net, backendId);
-    checkSubnetPatch(patch as unknown as Record<string, unknown>, current.cidr);
+    checkSubnetPatch(patch as unknown as Record<string, unknown>, current);
     const { disable_gateway: _d, gateway_ip: _g, ...rest } = patch;
     return subnetRecord(await subnets.update(net, backendId, { ...rest, ...gateway(patch) }));
   },

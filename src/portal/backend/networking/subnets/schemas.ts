@@ -19,6 +19,7 @@ import { CidrString, closed, Description, IpString, Name, Ref, Route } from '../
 export const DEFAULT_CIDR = '192.168.42.0/24';
 
 const Pool = Type.Object({ start: IpString, end: IpString }, closed);
+type Pool = { start: string; end: string };
 const common = {
   name: Type.Optional(Name),
   description: Type.Optional(Description),
@@ -54,7 +55,7 @@ export const SubnetRecordFields = Type.Object({
 
 type Body = Record<string, unknown>;
 
-function checkAgainst(net: Cidr | undefined, body: Body): void {
+function checkAgainst(net: Cidr | undefined, body: Body, currentPools?: readonly Pool[]): void {
   if (body.disable_gateway === true && body.gateway_ip !== undefined && body.gateway_ip !== null) {
     throw new OsnetError('OSNET_ERR_VALIDATION', 'body.gateway_ip: cannot be set with disable_gateway', {
       field: 'body.gateway_ip',
@@ -62,8 +63,7 @@ function checkAgainst(net: Cidr | undefined, body: Body): void {
   }
   const inside = (ip: unknown, field: string) =>
     net ? requireInside(net, ip, field) : parseIp(ip, field).value;
-  if (typeof body.gateway_ip === 'string') inside(body.gateway_ip, 'body.gateway_ip');
-  const pools = (body.allocation_pools ?? []) as { start: string; end: string }[];
+  const pools = (body.allocation_pools ?? []) as Pool[];
   const ranges = pools.map((p, i) => {
     const start = inside(p.start, `body.allocation_pools[${i}].start`);
     const end = inside(p.end, `body.allocation_pools[${i}].end`);
@@ -74,6 +74,22 @@ function checkAgainst(net: Cidr | undefined, body: Body): void {
   for (let k = 1; k < ranges.length; k++) {
     if (ranges[k]!.start <= ranges[k - 1]!.end) {
       throw invalid(`body.allocation_pools[${ranges[k]!.i}].start`, 'overlaps another pool');
+    }
+  }
+  if (typeof body.gateway_ip === 'string') {
+    const gw = inside(body.gateway_ip, 'body.gateway_ip');
+    // Neutron refuses a gateway inside an allocation pool (409): say which field, before any call
+    const against = body.allocation_pools === undefined ? (currentPools ?? []) : pools;
+    for (const p of against) {
+      if (
+        gw >= parseIp(p.start, 'allocation_pools').value &&
+        gw <= parseIp(p.end, 'allocation_pools').value
+      ) {
+        throw invalid(
+          'body.gateway_ip',
+          `${body.gateway_ip} is inside the allocation pool ${p.start}-${p.end}`,
+        );
+      }
     }
   }
   for (const [i, ip] of ((body.dns_nameservers ?? []) as string[]).entries()) {
@@ -96,9 +112,12 @@ export function checkSubnetBody(body: Body): void {
   checkAgainst(net, body);
 }
 
-/** PATCH body, without the subnet's CIDR (the backend checks again against it before updating). */
-export function checkSubnetPatch(body: Body, cidr?: string): void {
-  checkAgainst(cidr === undefined ? undefined : parseCidr(cidr, 'cidr'), body);
+/** PATCH body; the backend checks again against the subnet's CIDR and pools before updating. */
+export function checkSubnetPatch(
+  body: Body,
+  current?: { cidr: string; allocation_pools: readonly Pool[] },
+): void {
+  checkAgainst(current && parseCidr(current.cidr, 'cidr'), body, current?.allocation_pools);
 }
 
 export const subnetSchemas: KindSchemas = {

@@ -55,8 +55,8 @@ test('add_interface / remove_interface by subnet and by port, each twice; fixed_
   });
   await act('add_router_interface')(t.scope, record.backend_id, { port: port.id });
   const both = await act('add_interface')(t.scope, record.backend_id, { port: port.id });
-  assert.deepEqual([...(both?.fields.fixed_ips as string[])].sort(), ['10.71.0.1', '10.72.0.9']);
-  assert.equal((both?.fields.ports as unknown[]).length, 2);
+  assert.deepEqual([...(both!.fields.fixed_ips as string[])].sort(), ['10.71.0.1', '10.72.0.9']);
+  assert.equal((both!.fields.ports as unknown[]).length, 2);
   assert.equal((await ports.get(t.net, port.id)).device_id, record.backend_id);
 
   await act('remove_interface')(t.scope, record.backend_id, { subnet: s1 });
@@ -77,9 +77,9 @@ test('set_gateway: an external network, the provider default, none; no provider 
   const ext = await t.externalNetwork();
   const { record } = await routersBackend.create(t.scope, { name: 'gw' }, marker());
   const on = await act('set_gateway')(t.scope, record.backend_id, { external_network_id: ext });
-  assert.equal(on?.fields.external_network_id, ext);
+  assert.equal(on!.fields.external_network_id, ext);
   assert.equal((await routers.get(t.net, record.backend_id)).external_gateway_info?.network_id, ext);
-  assert.equal((on?.fields.fixed_ips as string[]).length, 1); // the gateway address
+  assert.equal((on!.fields.fixed_ips as string[]).length, 1); // the gateway address
   const off = await act('set_gateway')(t.scope, record.backend_id, { external_network_id: null });
   assert.equal(off?.fields.external_network_id, null);
   assert.equal((await routers.get(t.net, record.backend_id)).external_gateway_info, null);

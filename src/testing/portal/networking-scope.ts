@@ -125,6 +125,9 @@ export async function networkingScope(tag: string): Promise<NetworkingScope> {
           for (const f of await collect(floatingIps.list(net, { floating_network_id: ext.id }))) {
             await floatingIps.removeIfExists(net, f.id);
           }
+          // routers of the test projects still have their gateway here (their purge runs later)
+          const gateways = ports.list(net, { network_id: ext.id, device_owner: 'network:router_gateway' });
+          for (const p of await collect(gateways)) await ignoreGone(routers.clearGateway(net, p.device_id));
           await networks.removeIfExists(net, ext.id);
         });
         const third = Math.floor(Math.random() * 200) + 20;

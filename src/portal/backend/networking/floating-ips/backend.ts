@@ -12,9 +12,10 @@
 import { OsnetError } from '../../../../lib/errors.ts';
 import { collect } from '../../../../openstack/client/pagination.ts';
 import * as floatingIps from '../../../../openstack/networking/v2/floating-ips/index.ts';
+import * as ports from '../../../../openstack/networking/v2/ports/index.ts';
 import type { BackendRecord, KindBackend, TenantScope } from '../../contract.ts';
 import { createOnce } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { LIST_PAGE, neutron, requireOwn } from '../shared/scope.ts';
 import { floatingIpRecord } from './fields.ts';
 
 export interface FloatingIpSpec {
@@ -50,6 +51,7 @@ export async function createFloatingIp(
 
 async function attach(scope: TenantScope, id: string, body: Record<string, unknown>): Promise<BackendRecord> {
   const net = await neutron(scope);
+  requireOwn(scope, await ports.get(net, body.port as string), 'body.port');
   return floatingIpRecord(await floatingIps.associate(net, id, body.port as string));
 }
 

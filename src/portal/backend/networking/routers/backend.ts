@@ -14,9 +14,10 @@ import { collect } from '../../../../openstack/client/pagination.ts';
 import type { ServiceClient } from '../../../../openstack/client/service-client.ts';
 import * as ports from '../../../../openstack/networking/v2/ports/index.ts';
 import * as routers from '../../../../openstack/networking/v2/routers/index.ts';
+import * as subnets from '../../../../openstack/networking/v2/subnets/index.ts';
 import type { BackendRecord, KindBackend, TenantScope } from '../../contract.ts';
 import { createOnce } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { LIST_PAGE, neutron, requireOwn } from '../shared/scope.ts';
 import { routerRecord } from './fields.ts';
 import { checkInterface, checkRoutes } from './schemas.ts';
 
@@ -72,6 +73,8 @@ function target(body: InterfaceBody): routers.InterfaceOpts {
 export async function addRouterInterface(scope: TenantScope, id: string, body: InterfaceBody): Promise<void> {
   const opts = target(body);
   const net = await neutron(scope);
+  if (opts.subnet_id !== undefined) requireOwn(scope, await subnets.get(net, opts.subnet_id), 'body.subnet');
+  else requireOwn(scope, await ports.get(net, opts.port_id!), 'body.port');
   try {
     await routers.addInterface(net, id, opts);
   } catch (e) {

@@ -173,4 +173,12 @@ export interface KindSchemas {
   refs?: Readonly<Record<string, string>> | undefined;
   /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
   parent?: string | undefined;
+  /**
+   * Checks a schema cannot say (a gateway inside the CIDR, `from_port <= to_port`), per body: `create`,
+   * `patch` or an action's name. The engine runs it after the schema and before anything is written; it
+   * throws `OsnetError('OSNET_ERR_VALIDATION', …, { field: 'body.gateway_ip' })`, so the 400 names the
+   * field. Refs are still portal references here (not resolved). Backends run the same check again before
+   * their first OpenStack call, so a body that skipped it fails the job before anything is made.
+   */
+  check?: Readonly<Record<string, (body: Record<string, unknown>) => void>> | undefined;
 }

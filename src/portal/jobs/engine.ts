@@ -41,6 +41,10 @@ export interface ProviderAccess {
   resolve(ref: string, as: 'service_settings' | 'offering'): Promise<OfferingRef | undefined>;
   /** Whether a tenant's generated user password may be shown to those who may change the tenant. */
   credentialsVisible(providerUuid: string): Promise<boolean>;
+  /** Checks an order's or set_quotas' quotas against the offering (400 naming `field`). */
+  checkQuotas?(offeringUuid: string, quotas: Record<string, number>, field: string): Promise<void>;
+  /** Called by a tenant's create job once its OpenStack side exists (the per-tenant offerings). */
+  tenantCreated?(tenant: ResourceRow): Promise<void>;
 }
 
 export interface RegisteredKind {

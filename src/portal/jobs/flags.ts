@@ -16,6 +16,7 @@ export interface EngineFlags {
   jobsPerProvider: number;
   jobLease: number;
   jobAttempts: number;
+  jobBackoff: number;
   pullGrace: number;
   stuckAfter: number;
   schedules: boolean;
@@ -99,6 +100,7 @@ export function engineOptions(
       perProvider: f.jobsPerProvider,
       leaseMs: ms(f.jobLease, '--job-lease'),
       maxAttempts: Math.max(1, f.jobAttempts),
+      backoff: { baseMs: ms(f.jobBackoff, '--job-backoff'), maxMs: Math.max(300_000, f.jobBackoff * 1000) },
     },
     missingGraceMs: f.pullGrace * 1000,
     stuckAfterMs: ms(f.stuckAfter, '--stuck-after'),

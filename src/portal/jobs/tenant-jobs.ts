@@ -108,6 +108,7 @@ export function tenantHandler(d: EngineDeps): JobHandler {
         r.uuid,
         ctx.report,
       );
+      await d.providers.tenantCreated?.({ ...r, backend_id: out.record.backend_id });
       return {
         ...out,
         followUp: [

@@ -84,14 +84,22 @@ export async function createInTenant(
   r: KindRoutes,
   body: Record<string, unknown>,
 ): Promise<ResourceRow> {
+  r.schemas.check?.create?.(body);
   const { body: spec, rows } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
   const refKinds = Object.entries(r.schemas.refs ?? {}).filter(([k]) => !k.includes('.'));
   const parentField = refKinds.find(([, k]) => k === r.schemas.parent)?.[0];
   const tenantField = refKinds.find(([, k]) => k === 'tenants')?.[0];
   const parent = parentField ? rows.get(parentField) : undefined;
   let tenant = tenantField ? rows.get(tenantField) : undefined;
-  if (!tenant && parent?.tenant_uuid)
-    tenant = (await resourceAccess(d.store.db, c, 'tenants', parent.tenant_uuid)).row;
+  // placed by its parent, else by any resource it refers to (a port by its network)
+  const via = parent ?? [...rows.values()].find((x) => x.tenant_uuid);
+  if (!tenant && via?.tenant_uuid)
+    tenant = (await resourceAccess(d.store.db, c, 'tenants', via.tenant_uuid)).row;
+  for (const [field, x] of rows)
+    if (x.kind !== 'tenants' && tenant && x.tenant_uuid !== tenant.uuid)
+      throw new OsnetError('OSNET_ERR_VALIDATION', `body.${field}: the ${x.kind} is in another tenant`, {
+        field: `body.${field}`,
+      });
   if (!tenant) {
     const field = `body.${parentField ?? tenantField ?? 'tenant'}`;
     throw new OsnetError('OSNET_ERR_VALIDATION', `${field}: required (where the ${r.kind} goes)`, { field });
@@ -170,6 +178,7 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
         const c = await callerOf(d, req);
         const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
         mayChange(access, `change ${r.kind}`);
+        r.schemas.check?.patch?.(req.body as Record<string, unknown>);
         const { body } = await resolveRefs(
           d.store.db,
           c,
@@ -214,6 +223,7 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
         const c = await callerOf(d, req);
         const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
         mayChange(access, `${action} ${r.kind}`);
+        r.schemas.check?.[action]?.(req.body as Record<string, unknown>);
         if (child) {
           const target = d.kinds.get(child.kind);
           if (!target) throw new OsnetError('OSNET_ERR_UNSUPPORTED', `${child.kind} are not served`);

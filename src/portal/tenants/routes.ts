@@ -103,6 +103,8 @@ export function registerTenantRoutes(app: App, d: EngineDeps): void {
     const offering = await d.providers.resolve((b.offering ?? b.service_settings)!, as);
     if (!offering || (offering.customer_uuid && offering.customer_uuid !== access.project.customer_uuid))
       throw new OsnetError('OSNET_ERR_VALIDATION', `${field}: no such ${as.replace('_', ' ')}`, { field });
+    if (b.quotas && offering.offering_uuid)
+      await d.providers.checkQuotas?.(offering.offering_uuid, b.quotas, 'body.quotas');
     const user_username = b.user_username ?? `${slug(b.name)}-${randomBytes(3).toString('hex')}`;
     const spec: TenantSpec = {
       name: b.name,
@@ -158,6 +160,8 @@ export function registerTenantRoutes(app: App, d: EngineDeps): void {
         const c = await callerOf(d, req);
         const { row, access } = await resourceAccess(db, c, 'tenants', req.params.uuid);
         mayChange(access, `${name} a tenant`);
+        if (name === 'set_quotas' && row.offering_uuid)
+          await d.providers.checkQuotas?.(row.offering_uuid, req.body as Record<string, number>, 'body');
         const payload = name === 'set_quotas' ? { body: { quotas: req.body } } : { body: {} };
         const q = await queueOperation(d, req, c, row, 'action', { action: name, payload });
         return reply.code(202).send((await tenantOut(req, [q.row]))[0]!);

@@ -39,13 +39,13 @@ export const SEED_INTERVALS: ScheduleIntervals = {
 
 export const SCHEDULES = Object.keys(SEED_INTERVALS) as (keyof ScheduleIntervals)[];
 
-/** Takes the schedule's turn if it is due; true when this caller won it. */
+/** Takes the schedule's turn if it is due; the turn's time when this caller won it, else undefined. */
 export async function takeTurn(
   store: PortalStore,
   name: string,
   owner: string,
   intervalMs: number,
-): Promise<boolean> {
+): Promise<string | undefined> {
   const at = now();
   const db = store.db;
   await db
@@ -59,7 +59,7 @@ export async function takeTurn(
     .where('name', '=', `schedule:${name}`)
     .where('until', '<=', at)
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return Number(r.numUpdatedRows) === 1 ? at : undefined;
 }
 
 function pullPayload(d: EngineDeps, name: string): TenantPullPayload | undefined {
@@ -172,8 +172,13 @@ export function startScheduler(o: {
     for (const name of SCHEDULES) {
       if (stopped) return;
       try {
-        if (await takeTurn(o.deps.store, name, o.owner, o.intervals[name])) {
-          await enqueue(o.deps.store.db, { kind: 'schedule', operation: name, payload: { owner: o.owner } });
+        const turn = await takeTurn(o.deps.store, name, o.owner, o.intervals[name]);
+        if (turn) {
+          await enqueue(o.deps.store.db, {
+            kind: 'schedule',
+            operation: name,
+            payload: { owner: o.owner, turn },
+          });
           o.deps.wake();
         }
       } catch (err) {

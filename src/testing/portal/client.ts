@@ -52,7 +52,10 @@ function routeOf(path: string): string {
 
 export async function testPortal(
   url: string,
-  o: { engine?: EngineWiring; secrets?: SecretBox } = {},
+  o: {
+    engine?: EngineWiring | ((store: PortalStore, secrets: SecretBox) => EngineWiring);
+    secrets?: SecretBox;
+  } = {},
 ): Promise<TestPortal> {
   const secrets = o.secrets ?? secretBox(parseKey(generateKey(), 'test key'));
   const store = await openPortalStore({ url });
@@ -64,7 +67,7 @@ export async function testPortal(
     prom,
     metrics: new prom.Registry(),
     listen: '127.0.0.1:0',
-    engine: o.engine,
+    engine: typeof o.engine === 'function' ? o.engine(store, secrets) : o.engine,
     secrets,
   });
   const addr = portal.address as { host: string; port: number };

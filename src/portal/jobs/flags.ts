@@ -51,6 +51,12 @@ export function addEngineFlags(cmd: Command): Command {
       5,
     )
     .option(
+      '--job-backoff <seconds>',
+      'first wait before a retry; doubled each time, at most 300 s',
+      s('--job-backoff'),
+      5,
+    )
+    .option(
       '--pull-grace <seconds>',
       'how long a resource missing in OpenStack stays before a pull removes it',
       s('--pull-grace'),

@@ -6,7 +6,7 @@ import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { secretBox } from '../../lib/secret-box.ts';
 import { type EngineFixture, engineFixture } from '../../testing/portal/engine.ts';
-import { badRequest, fakeScope, serviceUnavailable } from '../../testing/portal/fake-backend.ts';
+import { badRequest, FakeCloud, fakeScope, serviceUnavailable } from '../../testing/portal/fake-backend.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import { newUuid } from '../store/index.ts';
 import { enqueue } from './queue.ts';
@@ -203,5 +203,30 @@ describeStores('portal job engine', (ctx) => {
     const box = secretBox(Buffer.alloc(32, 7));
     assert.deepEqual(JSON.parse(box.open(row.secrets, row.uuid)), { password: `pw-${row.backend_id}` });
     assert.equal(JSON.parse(row.fields).user_username, 'ordered-user');
+  });
+  it('a stop does not wait for a hung backend call: the job is left to its lease and runs again elsewhere', async () => {
+    const url = await ctx.fresh();
+    const cloud = new FakeCloud();
+    const a = await engineFixture(url, { cloud });
+    const t = await a.tenant();
+    const release = cloud.hold('networks.create');
+    const n = await a.order('networks', t, { name: 'net-hung' });
+    await cloud.held('networks.create');
+    const t0 = Date.now();
+    await a.engine.stop(100);
+    assert.ok(Date.now() - t0 < 5000, 'stop returned without the hung call');
+    const [left] = await a.jobs(n.uuid);
+    assert.equal(left!.state, 'RUNNING');
+    await a.store.close();
+    release();
+    const b = await engineFixture(url, { cloud, provider: a.provider });
+    try {
+      const row = await b.settled(n.uuid);
+      assert.equal(row?.state, 'OK');
+      assert.equal((await b.jobs(n.uuid))[0]!.attempt, 2);
+      assert.equal(cloud.of('networks').length, 1);
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -46,7 +46,8 @@ export interface EngineOptions {
 export interface Engine {
   deps: EngineDeps;
   runner: Runner;
-  stop(): Promise<void>;
+  /** Stops the scheduler and the runner (see Runner.stop for `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function startEngine(o: EngineOptions): Engine {
@@ -89,9 +90,9 @@ export function startEngine(o: EngineOptions): Engine {
   return {
     deps,
     runner: r,
-    async stop() {
+    async stop(graceMs) {
       await scheduler?.stop();
-      await r.stop();
+      await r.stop(graceMs);
     },
   };
 }

@@ -62,7 +62,11 @@ export interface Runner {
   wake(): void;
   /** Resolves when no job of this runner is running (tests). */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops claiming and waits up to `graceMs` (default 10 s) for running jobs; the ones still running are
+   * then left unsettled: their lease runs out and a replica (or this one restarted) runs them again.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function startRunner(o: RunnerOptions): Runner {
@@ -74,6 +78,7 @@ export function startRunner(o: RunnerOptions): Runner {
   const backoff = o.backoff ?? { baseMs: 5000, maxMs: 300_000 };
   const db = o.store.db;
   const running = new Map<string, Promise<void>>();
+  const live = new Map<string, { abort: AbortController; renew: NodeJS.Timeout }>();
   let stopped = false;
   let wakeUp: (() => void) | undefined;
   let idleWaiters: (() => void)[] = [];
@@ -98,6 +103,7 @@ export function startRunner(o: RunnerOptions): Runner {
       },
       Math.max(50, Math.floor(leaseMs / 3)),
     );
+    live.set(job.uuid, { abort, renew });
     const lastAttempt = job.attempt >= maxAttempts;
     try {
       if (!handler) throw new Error(`no handler for jobs of kind ${job.kind}`);
@@ -123,6 +129,7 @@ export function startRunner(o: RunnerOptions): Runner {
       await settleJob(db, job, owner, { state: JOB_ERRED, error: message });
     } finally {
       clearInterval(renew);
+      live.delete(job.uuid);
     }
   }
 
@@ -168,11 +175,21 @@ export function startRunner(o: RunnerOptions): Runner {
     owner,
     wake: () => wakeUp?.(),
     idle: () => (running.size === 0 ? Promise.resolve() : new Promise<void>((r) => idleWaiters.push(r))),
-    async stop() {
+    async stop(graceMs = 10_000) {
       stopped = true;
       wakeUp?.();
       await looping;
-      await Promise.all(running.values());
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => {
+        timer = setTimeout(r, graceMs);
+      });
+      await Promise.race([Promise.all(running.values()), grace]);
+      clearTimeout(timer);
+      for (const [uuid, j] of live) {
+        o.log.warn({ job: uuid }, 'jobs: left running at stop; its lease will run out and it runs again');
+        clearInterval(j.renew);
+        j.abort.abort(new Error('runner stopped'));
+      }
     },
   };
 }

@@ -58,11 +58,13 @@ export async function engineFixture(
   o: Partial<Omit<EngineOptions, 'store' | 'log' | 'providers' | 'tenants' | 'kinds'>> & {
     cloud?: FakeCloud;
     store?: PortalStore;
+    /** The fake provider's uuid (default: a new one). */
+    provider?: string;
   } = {},
 ): Promise<EngineFixture> {
   const store = o.store ?? (await openPortalStore({ url }));
   const cloud = o.cloud ?? new FakeCloud();
-  const provider = newUuid();
+  const provider = o.provider ?? newUuid();
   const at = now();
   const customer = newUuid();
   const project = newUuid();

@@ -14,7 +14,7 @@ import type { Cloud } from '../../openstack/index.ts';
 import { networks, routers, securityGroups, subnets } from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
 import { labCloud, testName } from '../../testing/openstack/lab.ts';
-import { type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
+import { type Json, type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
 import { freshStore } from '../../testing/store/stores.ts';
 import { DEFAULT_SECURITY_GROUPS, tenantBackend, tenantLeftovers } from '../backend/tenant/index.ts';
@@ -77,10 +77,7 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
 
   // the initial pull (queued by the create) shows them in the portal
   const list = async (kind: string) =>
-    (await lp.api('GET', `/api/openstack-${kind}/?tenant_uuid=${t.uuid}&page_size=100`)).body as Record<
-      string,
-      any
-    >[];
+    (await lp.api('GET', `/api/openstack-${kind}/?tenant_uuid=${t.uuid}&page_size=100`)).body as Json[];
   await waitFor(lp.api, `/api/openstack-networks/?tenant_uuid=${t.uuid}`, () => true);
   const until = async (what: string, pred: () => Promise<boolean>) => {
     const end = Date.now() + 60_000;

@@ -20,7 +20,7 @@ import type { Cloud } from '../../openstack/index.ts';
 import { networks, routers, securityGroups, subnets } from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
 import { labCloud, REPO_ROOT, testName } from '../../testing/openstack/lab.ts';
-import { type Json, setUpLabOffering, waitFor } from '../../testing/portal/lab-portal.ts';
+import { setUpLabOffering, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
 import { type ServiceProcess, spawnService } from '../../testing/service/process.ts';
 import { markerTag } from '../backend/tenant/common.ts';

@@ -15,7 +15,8 @@ export function fakeKinds(cloud: FakeCloud): KindRoutes[] {
       kind: 'networks',
       backend: fakeKindBackend(cloud, 'networks'),
       schemas: {
-        fields: Type.Object({ mtu: Type.Optional(Type.Integer()) }),
+        // required, as the real networks' fields are: a resource not created yet has none of them
+        fields: Type.Object({ mtu: Type.Optional(Type.Integer()), type: Type.String() }),
         create: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 255 }),

@@ -16,7 +16,7 @@ import type { ProviderSettings } from '../backend/contract.ts';
 import { openProviderCloud } from '../backend/provider-cloud.ts';
 import { tenantComponents } from './components.ts';
 import { checkTenantQuotas } from './quota-limits.ts';
-import { loadProviderSettings } from './settings.ts';
+import { loadProviderSettings, providerFlags } from './settings.ts';
 import { createTenantOfferings } from './tenant-offerings.ts';
 import { syncVolumeTypeComponents } from './volume-types.ts';
 
@@ -349,6 +349,19 @@ describeStores('provider offerings', (ctx) => {
       projectUuid: projectA,
     });
     assert.deepEqual(none, []);
+    assert.deepEqual(await providerFlags(p.store, o.uuid), {
+      tenant_credentials_visible: false,
+      automatically_create_private_offering: false,
+    });
+    const shown = ok(
+      await call('PATCH', `${BASE}${o.uuid}/?validate=false`, {
+        token: staff,
+        body: { plugin_options: { tenant_credentials_visible: true } },
+      }),
+      200,
+    );
+    assert.equal(shown.plugin_options.automatically_create_private_offering, false);
+    assert.equal((await providerFlags(p.store, o.uuid)).tenant_credentials_visible, true);
   });
 
   it('every answer matches the served document', async () => {

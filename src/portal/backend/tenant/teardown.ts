@@ -20,7 +20,7 @@ import type { Cloud } from '../../../openstack/client/cloud.ts';
 import { NotFoundError } from '../../../openstack/client/errors.ts';
 import { collect } from '../../../openstack/client/pagination.ts';
 import type { ServiceClient } from '../../../openstack/client/service-client.ts';
-import { waitForGone } from '../../../openstack/client/wait-for.ts';
+import { waitFor, waitForGone } from '../../../openstack/client/wait-for.ts';
 import * as servers from '../../../openstack/compute/v2/servers/index.ts';
 import { projects, users } from '../../../openstack/identity/v3/index.ts';
 import {
@@ -36,6 +36,8 @@ import { resetQuotas } from './quotas.ts';
 import { tenantUsers } from './user.ts';
 
 const WAIT = { intervalMs: 250, maxIntervalMs: 2000, timeoutMs: 180_000 };
+/** Volume states Cinder refuses a delete in. */
+const BUSY = new Set(['in-use', 'attaching', 'detaching', 'reserved', 'creating', 'downloading']);
 
 /** A service from the catalog, or undefined when the cloud has none of that type (a Neutron-only cloud). */
 async function optional(cloud: Cloud, type: string): Promise<ServiceClient | undefined> {
@@ -110,6 +112,16 @@ async function compute(cloud: Cloud, projectId: string, report: ReportStep): Pro
   await report('volumes');
   if (cinder) {
     const found = await collect(volumes.list(cinder, { all_tenants: true, project_id: projectId }));
+    // a volume of a server just deleted is detached by Nova meanwhile: Cinder refuses to delete it before
+    for (const v of found)
+      if (BUSY.has(v.status))
+        await waitFor(
+          () => volumes.get(cinder, v.id),
+          (x) => !BUSY.has(x.status),
+          { what: `volume ${v.id} to be detached`, wanted: 'not attached', ...WAIT },
+        ).catch((e: unknown) => {
+          if (!(e instanceof OsnetError && e.code === 'OSNET_ERR_OS_NOT_FOUND')) throw e;
+        });
     for (const v of found) await volumes.removeIfExists(cinder, v.id);
     for (const v of found)
       await waitForGone(() => volumes.get(cinder, v.id), { what: `volume ${v.id}`, ...WAIT });

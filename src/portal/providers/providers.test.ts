@@ -57,6 +57,7 @@ describeStores('provider offerings', (ctx) => {
     assert.equal(settings.default_internal_network_mtu, 1400);
     assert.equal(settings.verify_ssl, true);
     assert.equal(settings.api_timeout, 30);
+    assert.deepEqual(settings.dns_nameservers, ['192.0.2.53']);
     // moved to another row, the sealed value no longer opens
     assert.throws(() => w.p.secrets.open(row.secret_options, w.orgs.A));
     const events = await w.p.store.db.selectFrom('portal_events').selectAll().execute();

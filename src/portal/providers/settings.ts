@@ -73,6 +73,7 @@ export function resolveSettings(s: SecretOptions, plugin: PluginOptions, options
     storage_mode: plugin.storage_mode ?? 'fixed',
     access_url: pick('access_url') ?? '',
     api_timeout: plugin.api_timeout ?? DEFAULT_API_TIMEOUT,
+    dns_nameservers: plugin.dns_nameservers ?? [],
   };
 }
 

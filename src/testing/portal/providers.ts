@@ -61,7 +61,12 @@ export function providerWorld(url: () => string): ProviderWorld {
       name: 'lab cloud',
       type: 'OpenStack.Tenant',
       secret_options: w.secretOptions(),
-      plugin_options: { default_internal_network_mtu: 1400, storage_mode: 'fixed', api_timeout: 30 },
+      plugin_options: {
+        default_internal_network_mtu: 1400,
+        storage_mode: 'fixed',
+        api_timeout: 30,
+        dns_nameservers: ['192.0.2.53'],
+      },
       ...over,
     }),
     async open() {

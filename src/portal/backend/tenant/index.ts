@@ -67,6 +67,7 @@ export const tenantBackend: TenantBackend = {
       name: names.subnet,
       description: `SubNet for tenant ${spec.name} internal network`,
       cidr: spec.subnet_cidr,
+      dns: provider.dns_nameservers ?? [],
       marker,
     });
     await report('quotas');

@@ -32,22 +32,13 @@ import {
   subnets,
 } from '../../../openstack/networking/v2/index.ts';
 import type { ReportStep, TenantScope } from '../contract.ts';
+import { optionalService } from './common.ts';
 import { resetQuotas } from './quotas.ts';
 import { tenantUsers } from './user.ts';
 
 const WAIT = { intervalMs: 250, maxIntervalMs: 2000, timeoutMs: 180_000 };
 /** Volume states Cinder refuses a delete in. */
 const BUSY = new Set(['in-use', 'attaching', 'detaching', 'reserved', 'creating', 'downloading']);
-
-/** A service from the catalog, or undefined when the cloud has none of that type (a Neutron-only cloud). */
-async function optional(cloud: Cloud, type: string): Promise<ServiceClient | undefined> {
-  try {
-    return await cloud.service(type);
-  } catch (e) {
-    if (e instanceof OsnetError && e.code === 'OSNET_ERR_OS_ENDPOINT') return undefined;
-    throw e;
-  }
-}
 
 const gone = async (p: Promise<unknown>) => {
   try {
@@ -93,7 +84,7 @@ async function networking(net: ServiceClient, projectId: string, report: ReportS
 }
 
 async function compute(cloud: Cloud, projectId: string, report: ReportStep): Promise<void> {
-  const nova = await optional(cloud, 'compute');
+  const nova = await optionalService(cloud, 'compute');
   await report('servers');
   if (nova) {
     const found = await collect(servers.list(nova, { all_tenants: true, project_id: projectId }));
@@ -101,7 +92,7 @@ async function compute(cloud: Cloud, projectId: string, report: ReportStep): Pro
     for (const s of found)
       await waitForGone(() => servers.get(nova, s.id), { what: `server ${s.id}`, ...WAIT });
   }
-  const cinder = await optional(cloud, 'block-storage');
+  const cinder = await optionalService(cloud, 'block-storage');
   await report('snapshots');
   if (cinder) {
     const found = await collect(snapshots.list(cinder, { all_tenants: true, project_id: projectId }));
@@ -170,13 +161,13 @@ export async function tenantLeftovers(cloud: Cloud, projectId: string): Promise<
     'security_groups',
     (await projectGroups(net, projectId)).map((x) => x.id),
   );
-  const nova = await optional(cloud, 'compute');
+  const nova = await optionalService(cloud, 'compute');
   if (nova)
     add(
       'servers',
       (await collect(servers.list(nova, { all_tenants: true, ...p }))).map((x) => x.id),
     );
-  const cinder = await optional(cloud, 'block-storage');
+  const cinder = await optionalService(cloud, 'block-storage');
   if (cinder) {
     add(
       'volumes',

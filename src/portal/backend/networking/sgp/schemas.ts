@@ -7,7 +7,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { KindSchemas } from '../../contract.ts';
 import { invalid } from '../shared/net-input.ts';
-import { CidrString, closed, Description, Name, Ref } from '../shared/schemas.ts';
+import { CidrString, closed, Description, Ref } from '../shared/schemas.ts';
 import { checkRule, checkRules, type RuleInput } from './rules.ts';
 
 const Port = Type.Integer({ minimum: -1, maximum: 65535 });

@@ -136,3 +136,27 @@ test('PATCH, list in one call with an out-of-band group, delete twice', async ()
   await securityGroupsBackend.delete(t.scope, oob.id);
   assert.equal(await securityGroups.removeIfExists(t.net, oob.id), false);
 });
+
+test("a remote group of another tenant is refused naming the field; the tenant's own is taken", async () => {
+  const other = await t.otherProject('psgp2');
+  const theirs = await securityGroups.create(t.net, { name: 'theirs', project_id: other });
+  const { record } = await securityGroupsBackend.create(t.scope, { name: 'remote', rules: [] }, marker());
+  const mine = await securityGroupsBackend.create(t.scope, { name: 'peer', rules: [] }, marker());
+  await assert.rejects(
+    act('set_rules')(t.scope, record.backend_id, {
+      rules: [ssh, { protocol: 'tcp', remote_group: theirs.id }],
+    }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.rules[1].remote_group',
+  );
+  await assert.rejects(
+    act('add_rule')(t.scope, record.backend_id, { remote_group: theirs.id }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.remote_group',
+  );
+  assert.deepEqual(await neutronRules(record.backend_id), []);
+  const rules = [
+    { remote_group: mine.record.backend_id },
+    { remote_group: record.backend_id, direction: 'egress' as const },
+  ];
+  await act('set_rules')(t.scope, record.backend_id, { rules });
+  assert.deepEqual(await neutronRules(record.backend_id), keys(rules));
+});

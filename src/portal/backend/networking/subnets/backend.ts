@@ -10,11 +10,12 @@ import { OsnetError } from '../../../../lib/errors.ts';
 import { BadRequestError, NotFoundError } from '../../../../openstack/client/errors.ts';
 import { collect } from '../../../../openstack/client/pagination.ts';
 import type { ServiceClient } from '../../../../openstack/client/service-client.ts';
+import * as networks from '../../../../openstack/networking/v2/networks/index.ts';
 import * as routers from '../../../../openstack/networking/v2/routers/index.ts';
 import * as subnets from '../../../../openstack/networking/v2/subnets/index.ts';
 import type { BackendRecord, KindBackend, TenantScope } from '../../contract.ts';
 import { createOnce } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { LIST_PAGE, neutron, requireOwn } from '../shared/scope.ts';
 import { subnetRecord } from './fields.ts';
 import { checkSubnetBody, checkSubnetPatch, DEFAULT_CIDR } from './schemas.ts';
 
@@ -64,6 +65,7 @@ export async function createSubnet(
 ): Promise<BackendRecord> {
   checkSubnetBody(spec as unknown as Record<string, unknown>);
   const net = await neutron(scope);
+  requireOwn(scope, await networks.get(net, spec.network), 'body.network');
   const body = subnetCreateBody(scope, spec);
   const s = await createOnce(net, 'subnets', {
     marker,

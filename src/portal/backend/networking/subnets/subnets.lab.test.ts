@@ -166,3 +166,13 @@ test('list is one call and shows an out-of-band subnet; delete twice is fine', a
   await subnetsBackend.delete(t.scope, oob.id);
   assert.equal(await subnets.removeIfExists(t.net, oob.id), false);
 });
+
+test("a subnet on another tenant's network is refused naming the field", async () => {
+  const other = await t.otherProject('psub2');
+  const theirs = await networks.create(t.net, { name: 'theirs', project_id: other });
+  await assert.rejects(
+    subnetsBackend.create(t.scope, { network: theirs.id, cidr: '10.67.0.0/24' }, marker()),
+    field('body.network'),
+  );
+  assert.deepEqual(await collect(subnets.list(t.net, { network_id: theirs.id })), []);
+});

@@ -67,6 +67,12 @@ export interface BackendRecord {
   parent_backend_id?: string | undefined;
   /** OpenStack's own status word (ACTIVE, DOWN, ERROR, …); the engine maps ERROR to ERRED. */
   runtime_state?: string | undefined;
+  /**
+   * The marker a create stored on the object (the portal resource's uuid), when it has one: a pull that
+   * runs while that create's job is still in flight then matches the object to its resource instead of
+   * importing it a second time.
+   */
+  marker?: string | undefined;
 }
 
 /** What a create may hand back besides the record: generated secrets, to be sealed by the engine. */

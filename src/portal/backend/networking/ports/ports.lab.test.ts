@@ -60,6 +60,7 @@ test('create twice with one marker makes one port, with the fixed IP, MAC, group
     ['10.81.0.200'],
   );
   assert.deepEqual(a.record.fields.security_groups, [sgA]);
+  assert.equal(a.record.marker, m);
 });
 
 test('PATCH changes name, groups and address pairs, read back from Neutron', async () => {

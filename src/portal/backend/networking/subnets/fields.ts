@@ -6,6 +6,7 @@
  */
 import type { Subnet } from '../../../../openstack/networking/v2/subnets/results.ts';
 import type { BackendRecord } from '../../contract.ts';
+import { markerOf } from '../shared/marker.ts';
 
 export function subnetRecord(s: Subnet): BackendRecord {
   return {
@@ -13,6 +14,7 @@ export function subnetRecord(s: Subnet): BackendRecord {
     name: s.name,
     description: s.description ?? '',
     parent_backend_id: s.network_id,
+    marker: markerOf(s.tags),
     fields: {
       network_backend_id: s.network_id,
       cidr: s.cidr,

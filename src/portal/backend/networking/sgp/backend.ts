@@ -19,6 +19,7 @@ import { createOnce } from '../shared/marker.ts';
 import { LIST_PAGE, neutron, requireOwnGroups } from '../shared/scope.ts';
 import { securityGroupRecord } from './fields.ts';
 import { checkRule, checkRules, normalize, type RuleInput, ruleDiff, toNeutron } from './rules.ts';
+import { checkName } from './schemas.ts';
 
 export interface SecurityGroupSpec {
   name: string;
@@ -71,6 +72,7 @@ export async function createSecurityGroup(
   spec: SecurityGroupSpec,
   marker: string,
 ): Promise<BackendRecord> {
+  checkName(spec as unknown as Record<string, unknown>);
   if (spec.rules) checkRules(spec.rules, 'body.rules');
   const net = await neutron(scope);
   const g = await createOnce(net, 'security-groups', {
@@ -98,6 +100,7 @@ export const securityGroupsBackend: KindBackend<SecurityGroupSpec, SecurityGroup
     return { record: await createSecurityGroup(scope, spec, marker) };
   },
   async update(scope, backendId, patch) {
+    checkName(patch as Record<string, unknown>);
     const net = await neutron(scope);
     return securityGroupRecord(await securityGroups.update(net, backendId, patch));
   },

@@ -56,7 +56,7 @@ export const SecurityGroupFields = Type.Object({
 
 type Body = Record<string, unknown>;
 
-function checkName(body: Body): void {
+export function checkName(body: Body): void {
   // the project's "default" group is Neutron's own (Waldur refuses the name too)
   if (body.name === 'default') throw invalid('body.name', '"default" is managed by OpenStack itself');
 }

@@ -126,6 +126,16 @@ test('PATCH, list in one call with an out-of-band group, delete twice', async ()
   const g = await securityGroups.get(t.net, record.backend_id);
   assert.equal(g.name, 'patched');
   assert.equal(g.description, 'd');
+  const { scope: counted0, calls: calls0 } = t.counting();
+  await assert.rejects(
+    securityGroupsBackend.update!(counted0, record.backend_id, { name: 'default' }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.name',
+  );
+  await assert.rejects(
+    securityGroupsBackend.create(counted0, { name: 'default' }, marker()),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.name',
+  );
+  assert.deepEqual(calls0, []);
   const oob = await securityGroups.create(t.net, { name: 'oob', project_id: t.scope.projectId });
   const { scope, calls } = t.counting();
   const listed = await securityGroupsBackend.list(scope);

@@ -35,7 +35,16 @@ it('serves a valid document with the routes of every kind, action and tenant act
   const doc = (await p.document()) as { paths: Record<string, Record<string, unknown>> };
   const result = await validate(structuredClone(doc) as never);
   assert.ok(result.valid, result.valid ? '' : JSON.stringify(result.errors.slice(0, 3)));
-  for (const kind of ['tenants', 'networks', 'subnets', 'routers', 'ports', 'floating-ips', 'sgp']) {
+  for (const kind of [
+    'tenants',
+    'networks',
+    'subnets',
+    'routers',
+    'ports',
+    'floating-ips',
+    'sgp',
+    'network-rbac-policies',
+  ]) {
     assert.ok(doc.paths[`/api/openstack-${kind}/`]?.get, `${kind} list`);
     assert.ok(doc.paths[`/api/openstack-${kind}/{uuid}/`]?.delete, `${kind} delete`);
     assert.ok(doc.paths[`/api/openstack-${kind}/{uuid}/pull/`]?.post, `${kind} pull`);

@@ -52,5 +52,22 @@ export function fakeKinds(cloud: FakeCloud): KindRoutes[] {
         parent: 'networks',
       },
     },
+    {
+      // refers to two tenants' objects: placed by its network, not by its target tenant
+      kind: 'network-rbac-policies',
+      backend: fakeKindBackend(cloud, 'network-rbac-policies'),
+      schemas: {
+        fields: Type.Object({ policy_type: Type.Optional(Type.String()) }),
+        create: Type.Object(
+          {
+            network: Type.String(),
+            target_tenant: Type.String(),
+            policy_type: Type.Literal('access_as_shared'),
+          },
+          closed,
+        ),
+        refs: { network: 'networks', target_tenant: 'tenants' },
+      },
+    },
   ];
 }

@@ -9,8 +9,10 @@
 import { join } from 'node:path';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import { OsnetError } from '../lib/errors.ts';
+import '../openstack/error-codes.ts';
 import '../portal/error-codes.ts';
 import '../server/error-codes.ts';
+import { addEngineFlags, type EngineFlags } from '../portal/jobs/flags.ts';
 import { withSettings } from '../service/settings.ts';
 import '../store/error-codes.ts';
 
@@ -26,6 +28,7 @@ interface ServeFlags extends StoreFlags {
   key?: string;
   secretKeyFile?: string;
   tokenLifetime?: number;
+  tenantCredentialsVisible?: boolean;
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
@@ -37,8 +40,14 @@ const cli = createProgram(
 );
 
 const serve = withSettings(
-  cli
-    .command('serve', { isDefault: true })
+  addEngineFlags(
+    cli
+      .command('serve', { isDefault: true })
+      .option(
+        '--tenant-credentials-visible',
+        "show a tenant user's generated password to the tenant's owners and managers (Waldur's TENANT_CREDENTIALS_VISIBLE)",
+      ),
+  )
     .description('serve the API (the default)')
     .option('--db <url>', 'store: postgres://… or sqlite:/file.db (default: sqlite:<state-dir>/portal.db)')
     .option(
@@ -61,7 +70,7 @@ const serve = withSettings(
     ),
   { envPrefix: 'OSNET_PORTAL' },
 ).action(async () => {
-  const f = serve.opts<ServeFlags>();
+  const f = serve.opts<ServeFlags & EngineFlags>();
   if (Boolean(f.cert) !== Boolean(f.key))
     throw new OsnetError('OSNET_ERR_CONFIG', '--cert and --key go together', {
       field: f.cert ? '--key' : '--cert',
@@ -92,7 +101,13 @@ const serve = withSettings(
     start: async (ctx) => {
       const { openPortalStore } = await import('../portal/store/index.ts');
       const { startPortal } = await import('../portal/server.ts');
+      const { realWiring } = await import('../portal/jobs/wiring.ts');
+      const { engineOptions } = await import('../portal/jobs/flags.ts');
       const store = await openPortalStore({ url: dbUrl(f), log });
+      const engine = realWiring(store, secrets.box, {
+        options: engineOptions(f),
+        credentialsVisible: f.tenantCredentialsVisible ?? false,
+      });
       try {
         const portal = await startPortal({
           store,
@@ -103,15 +118,18 @@ const serve = withSettings(
           tls,
           secrets: secrets.box,
           tokenLifetimeSeconds: f.tokenLifetime,
+          engine,
         });
         ctx.setHealthCheck(() => store.check());
         return {
           stop: async () => {
             await portal.close();
+            await engine.close();
             await store.close();
           },
         };
       } catch (err) {
+        await engine.close().catch(() => undefined);
         await store.close().catch(() => undefined);
         throw err;
       }

@@ -23,8 +23,23 @@ import { registerIdentityRoutes } from './api/identity.ts';
 import { openApiCollector } from './api/openapi.ts';
 import { registerOrganisationRoutes } from './api/organisations.ts';
 import { registerRoleRoutes } from './api/roles.ts';
+import type { TenantBackend } from './backend/contract.ts';
 import './error-codes.ts';
+import type { ProviderAccess } from './jobs/engine.ts';
+import { type Engine, type EngineOptions, startEngine } from './jobs/index.ts';
+import { registerJobRoutes } from './jobs/routes.ts';
+import { registerProviderRoutes } from './providers/routes.ts';
+import { type KindRoutes, registerKind } from './resources/register-kind.ts';
 import type { PortalStore } from './store/index.ts';
+import { registerTenantRoutes } from './tenants/routes.ts';
+
+/** The resource and job engine's parts: how to reach providers, the tenant backend, the kinds served. */
+export interface EngineWiring {
+  providers: ProviderAccess;
+  tenants: TenantBackend;
+  kinds: readonly KindRoutes[];
+  options?: Omit<EngineOptions, 'store' | 'log' | 'providers' | 'tenants' | 'kinds' | 'secrets'> | undefined;
+}
 
 export interface PortalOptions {
   store: PortalStore;
@@ -33,19 +48,26 @@ export interface PortalOptions {
   metrics: Registry;
   listen: string;
   tls?: ServerTls | undefined;
-  /** Encrypts provider secrets at rest (used by the providers to come; loaded and checked at start). */
+  /** Encrypts provider and tenant secrets at rest (loaded and checked at start). */
   secrets?: SecretBox | undefined;
   tokenLifetimeSeconds?: number | undefined;
+  /** Tenants, resources and jobs (`/api/openstack-*`, `/api/jobs/`); absent: identity and audit only. */
+  engine?: EngineWiring | undefined;
 }
 
 export interface Portal {
   address: ListenAddress;
+  engine?: Engine | undefined;
   close(): Promise<void>;
 }
 
 export async function startPortal(o: PortalOptions): Promise<Portal> {
   const app = createApp({ name: 'portal', log: o.log, prom: o.prom, metrics: o.metrics, tls: o.tls });
-  const deps: PortalDeps = { store: o.store, tokenLifetimeSeconds: o.tokenLifetimeSeconds };
+  const deps: PortalDeps = {
+    store: o.store,
+    tokenLifetimeSeconds: o.tokenLifetimeSeconds,
+    secrets: o.secrets,
+  };
   const audit = auditFailures(deps);
   app.addHook('onError', audit.onError);
   app.addHook('onResponse', audit.onResponse);
@@ -55,11 +77,35 @@ export async function startPortal(o: PortalOptions): Promise<Portal> {
   registerOrganisationRoutes(app, deps);
   registerRoleRoutes(app, deps);
   registerEventRoutes(app, deps);
-  try {
-    const address = await listenOn(app, o.listen, '--listen');
-    return { address, close: () => app.close() };
-  } catch (err) {
+  registerProviderRoutes(app, deps);
+  const engine = o.engine
+    ? startEngine({
+        ...o.engine.options,
+        store: o.store,
+        log: o.log,
+        providers: o.engine.providers,
+        tenants: o.engine.tenants,
+        secrets: o.secrets,
+        tokenLifetimeSeconds: o.tokenLifetimeSeconds,
+      })
+    : undefined;
+  const close = async () => {
     await app.close();
+    await engine?.stop();
+  };
+  try {
+    if (engine && o.engine) {
+      // every kind known before any route is made: an action may create into a kind registered later
+      for (const k of o.engine.kinds)
+        engine.deps.kinds.set(k.kind, { backend: k.backend, schemas: k.schemas });
+      for (const k of o.engine.kinds) registerKind(app, engine.deps, k);
+      registerTenantRoutes(app, engine.deps);
+      registerJobRoutes(app, engine.deps);
+    }
+    const address = await listenOn(app, o.listen, '--listen');
+    return { address, engine, close };
+  } catch (err) {
+    await close();
     throw err;
   }
 }

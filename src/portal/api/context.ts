@@ -8,6 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { OsnetError } from '../../lib/errors.ts';
+import type { SecretBox } from '../../lib/secret-box.ts';
 import '../../server/error-codes.ts';
 import { userOfToken } from '../identity/tokens.ts';
 import type { PortalStore } from '../store/index.ts';
@@ -22,6 +23,8 @@ export interface PortalDeps {
   store: PortalStore;
   /** Lifetime of tokens made by /api-auth/password/, seconds; absent: they do not expire. */
   tokenLifetimeSeconds?: number | undefined;
+  /** Seals provider and tenant secrets at rest; absent: routes that need it answer 503. */
+  secrets?: SecretBox | undefined;
 }
 
 declare module 'fastify' {

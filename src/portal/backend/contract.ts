@@ -41,6 +41,8 @@ export interface ProviderSettings {
   access_url: string;
   /** Per-request timeout of every OpenStack call, seconds (seed: 60, configurable). */
   api_timeout: number;
+  /** DNS servers of each tenant's internal subnet (Waldur's `dns_nameservers`); absent or empty: none. */
+  dns_nameservers?: readonly string[] | undefined;
 }
 
 /** What a backend needs to act inside one tenant. */
@@ -67,6 +69,12 @@ export interface BackendRecord {
   parent_backend_id?: string | undefined;
   /** OpenStack's own status word (ACTIVE, DOWN, ERROR, …); the engine maps ERROR to ERRED. */
   runtime_state?: string | undefined;
+  /**
+   * The marker a create stored on the object (the portal resource's uuid), when it has one: a pull that
+   * runs while that create's job is still in flight then matches the object to its resource instead of
+   * importing it a second time.
+   */
+  marker?: string | undefined;
 }
 
 /** What a create may hand back besides the record: generated secrets, to be sealed by the engine. */
@@ -167,4 +175,12 @@ export interface KindSchemas {
   refs?: Readonly<Record<string, string>> | undefined;
   /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
   parent?: string | undefined;
+  /**
+   * Checks a schema cannot say (a gateway inside the CIDR, `from_port <= to_port`), per body: `create`,
+   * `patch` or an action's name. The engine runs it after the schema and before anything is written; it
+   * throws `OsnetError('OSNET_ERR_VALIDATION', …, { field: 'body.gateway_ip' })`, so the 400 names the
+   * field. Refs are still portal references here (not resolved). Backends run the same check again before
+   * their first OpenStack call, so a body that skipped it fails the job before anything is made.
+   */
+  check?: Readonly<Record<string, (body: Record<string, unknown>) => void>> | undefined;
 }

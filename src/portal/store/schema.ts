@@ -5,6 +5,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/index.ts';
+import { migration0004 } from './migrations/0004-offerings.ts';
+import { type EngineDB, migration0005 } from './migrations/0005-resources-jobs.ts';
+
+export type { JobRow, LeaseRow, PullRow, ResourceRow } from './migrations/0005-resources-jobs.ts';
 
 export interface UserRow {
   uuid: string;
@@ -68,7 +72,7 @@ export interface EventRow {
   context: string;
 }
 
-export interface PortalDB {
+export interface PortalDB extends EngineDB {
   portal_users: UserRow;
   portal_tokens: TokenRow;
   portal_customers: CustomerRow;
@@ -193,4 +197,6 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  migration0004,
+  migration0005,
 ];

@@ -14,8 +14,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { silentLogger } from '../../lib/log.ts';
+import { generateKey, parseKey, type SecretBox, secretBox } from '../../lib/secret-box.ts';
 import { bootstrapStaff } from '../../portal/bootstrap.ts';
-import { startPortal } from '../../portal/server.ts';
+import { type EngineWiring, type Portal, startPortal } from '../../portal/server.ts';
 import { openPortalStore, type PortalStore } from '../../portal/store/index.ts';
 
 export interface Answer {
@@ -31,7 +32,10 @@ export interface Answer {
 export interface TestPortal {
   base: string;
   store: PortalStore;
+  portal: Portal;
   adminPassword: string;
+  /** The secret box the portal seals provider and tenant secrets with (a random key per portal). */
+  secrets: SecretBox;
   api(method: string, path: string, o?: { token?: string; body?: unknown; route?: string }): Promise<Answer>;
   login(username: string, password: string): Promise<string>;
   /** The served document (fetched once). */
@@ -46,7 +50,14 @@ function routeOf(path: string): string {
   return path.split('?')[0]!.replace(/\/[0-9a-f]{32}\//g, '/{uuid}/');
 }
 
-export async function testPortal(url: string): Promise<TestPortal> {
+export async function testPortal(
+  url: string,
+  o: {
+    engine?: EngineWiring | ((store: PortalStore, secrets: SecretBox) => EngineWiring);
+    secrets?: SecretBox;
+  } = {},
+): Promise<TestPortal> {
+  const secrets = o.secrets ?? secretBox(parseKey(generateKey(), 'test key'));
   const store = await openPortalStore({ url });
   const { password } = await bootstrapStaff(store, { username: 'admin' });
   const prom = await import('prom-client');
@@ -56,6 +67,8 @@ export async function testPortal(url: string): Promise<TestPortal> {
     prom,
     metrics: new prom.Registry(),
     listen: '127.0.0.1:0',
+    engine: typeof o.engine === 'function' ? o.engine(store, secrets) : o.engine,
+    secrets,
   });
   const addr = portal.address as { host: string; port: number };
   const base = `http://${addr.host}:${addr.port}`;
@@ -65,7 +78,9 @@ export async function testPortal(url: string): Promise<TestPortal> {
   const self: TestPortal = {
     base,
     store,
+    portal,
     adminPassword: password,
+    secrets,
     async api(method, path, o = {}) {
       const res = await fetch(`${base}${path}`, {
         method,

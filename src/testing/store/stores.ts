@@ -119,8 +119,10 @@ export function describeStores(name: string, fn: (ctx: StoreContext) => void): v
       before(async () => {
         url = await locations.make();
       });
-      after(() => locations.removeAll());
       fn(ctx);
+      // after the body's own after hooks (hooks run in the order they are declared): a store the body
+      // still uses in its teardown (a job runner stopping) is dropped only once that teardown is done
+      after(() => locations.removeAll());
     });
   }
 }

@@ -41,6 +41,8 @@ export interface ProviderSettings {
   access_url: string;
   /** Per-request timeout of every OpenStack call, seconds (seed: 60, configurable). */
   api_timeout: number;
+  /** DNS servers of each tenant's internal subnet (Waldur's `dns_nameservers`); absent or empty: none. */
+  dns_nameservers?: readonly string[] | undefined;
 }
 
 /** What a backend needs to act inside one tenant. */

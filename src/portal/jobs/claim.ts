@@ -31,8 +31,22 @@ export interface ClaimOptions {
 const CLAIM_LEASE = 'jobs-claim';
 const later = (ms: number) => new Date(Date.now() + ms).toISOString();
 
+function due(db: DB, at: string) {
+  return db
+    .selectFrom('portal_jobs')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('state', '=', JOB_PENDING), eb('run_after', '<=', at)]),
+        eb.and([eb('state', '=', JOB_RUNNING), eb('lease_until', '<', at)]),
+      ]),
+    );
+}
+
 export async function claimJobs(db: DB, o: ClaimOptions): Promise<JobRow[]> {
   if (o.max <= 0) return [];
+  // an idle poll is one read, not a write on the claim lease (every replica polls every second)
+  if (!(await due(db, now()).select('uuid').limit(1).executeTakeFirst())) return [];
   return db.transaction().execute(async (trx) => {
     const at = now();
     await trx
@@ -45,15 +59,7 @@ export async function claimJobs(db: DB, o: ClaimOptions): Promise<JobRow[]> {
       .set({ owner: o.owner, until: at })
       .where('name', '=', CLAIM_LEASE)
       .execute();
-    let q = trx
-      .selectFrom('portal_jobs')
-      .selectAll()
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', JOB_PENDING), eb('run_after', '<=', at)]),
-          eb.and([eb('state', '=', JOB_RUNNING), eb('lease_until', '<', at)]),
-        ]),
-      )
+    let q = due(trx, at)
       .orderBy('run_after')
       .orderBy('uuid')
       .limit(Math.max(o.max * 4, 16));

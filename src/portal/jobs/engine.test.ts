@@ -49,6 +49,21 @@ describeStores('portal job engine', (ctx) => {
     const [job] = await f.jobs(n.uuid);
     assert.equal(job!.attempt, 3);
     assert.equal(f.cloud.of('networks', t.backend_id!).length, 1);
+    const ev = await f.store.db
+      .selectFrom('portal_events')
+      .selectAll()
+      .where('resource_uuid', '=', n.uuid)
+      .orderBy('created')
+      .execute();
+    assert.deepEqual(
+      ev.map((e) => e.event_type),
+      [
+        'resource_creation_retry_scheduled',
+        'resource_creation_retry_scheduled',
+        'resource_creation_succeeded',
+      ],
+    );
+    assert.match(ev[0]!.message, /req-fake-503/);
   });
 
   it('retriable faults past the attempt limit: ERRED with the message and request id; a retry recovers it', async () => {
@@ -65,7 +80,7 @@ describeStores('portal job engine', (ctx) => {
       .where('resource_uuid', '=', n.uuid)
       .execute();
     assert.deepEqual(
-      ev.map((e) => e.event_type),
+      ev.map((e) => e.event_type).filter((t) => t !== 'resource_creation_retry_scheduled'),
       ['resource_creation_failed'],
     );
     f.cloud.clear('networks.create');

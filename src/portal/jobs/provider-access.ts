@@ -13,13 +13,16 @@ import type { Cloud } from '../../openstack/index.ts';
 import { openProviderCloud } from '../backend/provider-cloud.ts';
 import { checkTenantQuotas } from '../providers/quota-limits.ts';
 import { TENANT_TYPE } from '../providers/rows.ts';
-import { loadProviderSettings } from '../providers/settings.ts';
+import { loadProviderSettings, providerFlags } from '../providers/settings.ts';
 import { createTenantOfferings } from '../providers/tenant-offerings.ts';
 import type { PortalStore } from '../store/index.ts';
 import type { ProviderAccess, ProviderConnection } from './engine.ts';
 
 export interface ProviderAccessOptions {
-  /** Waldur's TENANT_CREDENTIALS_VISIBLE: show a tenant user's password to its owners and managers. */
+  /**
+   * Waldur's TENANT_CREDENTIALS_VISIBLE for every provider: show a tenant user's password to its owners and
+   * managers (otherwise each provider's `plugin_options.tenant_credentials_visible` decides).
+   */
   credentialsVisible?: boolean | undefined;
 }
 
@@ -59,8 +62,9 @@ export function providerAccess(
         customer_uuid: r.shared === 1 ? null : r.customer_uuid,
       };
     },
-    async credentialsVisible() {
-      return o.credentialsVisible ?? false;
+    async credentialsVisible(uuid) {
+      if (o.credentialsVisible) return true;
+      return (await providerFlags(store, uuid).catch(() => undefined))?.tenant_credentials_visible ?? false;
     },
     checkQuotas: (offering, quotas, field) => checkTenantQuotas(store, offering, quotas, field),
     async tenantCreated(t) {

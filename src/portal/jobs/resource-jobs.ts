@@ -157,15 +157,31 @@ export function resourceHandler(d: EngineDeps, ops: Readonly<Record<string, Oper
     async retrying(job, err, runAfter) {
       const r = await resourceOf(db, job.resource_uuid);
       if (!r || job.operation === 'pull') return;
-      await db
-        .updateTable('portal_resources')
-        .set({
-          state: scheduledState(job.operation).scheduled,
-          error_message: `${errorText(err)} (retry after ${runAfter})`,
-          modified: now(),
-        })
-        .where('uuid', '=', r.uuid)
-        .execute();
+      const p = payloadOf(job);
+      const message = errorText(err);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('portal_resources')
+          .set({
+            state: scheduledState(job.operation).scheduled,
+            error_message: `${message} (retry after ${runAfter})`,
+            modified: now(),
+          })
+          .where('uuid', '=', r.uuid)
+          .execute();
+        await resourceEvent(trx, r, {
+          event_type: `resource_${verb(job.operation)}_retry_scheduled`,
+          message: `${job.kind} ${r.name}: ${p.action ?? job.operation} failed (attempt ${job.attempt}), retried after ${runAfter}: ${message}`,
+          actor: p.actor,
+          context: {
+            operation: job.operation,
+            job: job.uuid,
+            attempt: job.attempt,
+            error: message,
+            run_after: runAfter,
+          },
+        });
+      });
     },
   };
 }

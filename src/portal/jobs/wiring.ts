@@ -11,6 +11,8 @@ import type { SecretBox } from '../../lib/secret-box.ts';
 import type { KindBackend } from '../backend/contract.ts';
 import { floatingIpsBackend } from '../backend/networking/floating-ips/backend.ts';
 import { floatingIpSchemas } from '../backend/networking/floating-ips/schemas.ts';
+import { rbacBackend } from '../backend/networking/network-rbac-policies/backend.ts';
+import { rbacSchemas } from '../backend/networking/network-rbac-policies/schemas.ts';
 import { networksBackend } from '../backend/networking/networks/backend.ts';
 import { networkSchemas } from '../backend/networking/networks/schemas.ts';
 import { portsBackend } from '../backend/networking/ports/backend.ts';
@@ -37,6 +39,7 @@ export const NETWORKING_KINDS: readonly KindRoutes[] = [
   k('ports', portsBackend, portSchemas),
   k('floating-ips', floatingIpsBackend, floatingIpSchemas),
   k('sgp', securityGroupsBackend, securityGroupSchemas),
+  k('network-rbac-policies', rbacBackend, rbacSchemas),
 ];
 
 export function realWiring(

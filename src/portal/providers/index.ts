@@ -11,6 +11,6 @@ export { componentQuotas, tenantComponents } from './components.ts';
 export { checkTenantQuotas } from './quota-limits.ts';
 export { registerProviderRoutes } from './routes.ts';
 export { INSTANCE_TYPE, type OfferingRow, TENANT_TYPE, VOLUME_TYPE } from './rows.ts';
-export { loadProviderSettings } from './settings.ts';
+export { loadProviderSettings, type ProviderFlags, providerFlags } from './settings.ts';
 export { createTenantOfferings, type TenantOfferingsInput } from './tenant-offerings.ts';
 export { syncVolumeTypeComponents } from './volume-types.ts';

@@ -98,7 +98,14 @@ export function registerProviderRoutes(app: App, d: PortalDeps): void {
       if (f.scope_uuid !== undefined) q = q.where('scope_uuid', '=', f.scope_uuid);
       const rows = await page(req, reply, q, { orderBy: 'name', shape: (r: OfferingRow) => r });
       const names = new Map<string, string>();
-      for (const id of new Set(rows.map((r) => r.customer_uuid))) names.set(id, await customerName(id));
+      const ids = [...new Set(rows.map((r) => r.customer_uuid))];
+      if (ids.length > 0)
+        for (const x of await db
+          .selectFrom('portal_customers')
+          .select(['uuid', 'name'])
+          .where('uuid', 'in', ids)
+          .execute())
+          names.set(x.uuid, x.name);
       return rows.map((r) => offeringOut(req, r, names.get(r.customer_uuid) ?? ''));
     },
   );

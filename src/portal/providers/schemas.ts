@@ -54,6 +54,17 @@ export const PluginOptions = Type.Object(
     api_timeout: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 600, description: 'seconds, default 60' }),
     ),
+    dns_nameservers: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]{2,45}$' }), {
+        maxItems: 5,
+        description: "DNS servers of each tenant's internal subnet",
+      }),
+    ),
+    tenant_credentials_visible: Type.Optional(
+      Type.Boolean({
+        description: "tenants' generated user and password shown to their project (default false)",
+      }),
+    ),
     automatically_create_private_offering: Type.Optional(
       Type.Boolean({
         description: 'OpenStack.Instance and OpenStack.Volume offerings per tenant (default true)',

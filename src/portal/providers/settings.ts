@@ -73,6 +73,7 @@ export function resolveSettings(s: SecretOptions, plugin: PluginOptions, options
     storage_mode: plugin.storage_mode ?? 'fixed',
     access_url: pick('access_url') ?? '',
     api_timeout: plugin.api_timeout ?? DEFAULT_API_TIMEOUT,
+    dns_nameservers: plugin.dns_nameservers ?? [],
   };
 }
 
@@ -103,4 +104,28 @@ export async function loadProviderSettings(
   if (!row || row.type !== TENANT_TYPE)
     throw new OsnetError('OSNET_ERR_NOT_FOUND', `no OpenStack.Tenant offering ${offeringUuid}`);
   return rowSettings(box, row);
+}
+
+/** Portal-side switches of a provider (Waldur's global settings, per provider here). */
+export interface ProviderFlags {
+  /** Waldur's TENANT_CREDENTIALS_VISIBLE: a tenant's generated user and password shown to its project. */
+  tenant_credentials_visible: boolean;
+  /** Waldur's AUTOMATICALLY_CREATE_PRIVATE_OFFERING. */
+  automatically_create_private_offering: boolean;
+}
+
+/** The flags of an OpenStack.Tenant offering (defaults: false, true, as Waldur's). */
+export async function providerFlags(store: PortalStore, offeringUuid: string): Promise<ProviderFlags> {
+  const row = await store.db
+    .selectFrom('portal_offerings')
+    .select('plugin_options')
+    .where('uuid', '=', offeringUuid)
+    .where('type', '=', TENANT_TYPE)
+    .executeTakeFirst();
+  if (!row) throw new OsnetError('OSNET_ERR_NOT_FOUND', `no OpenStack.Tenant offering ${offeringUuid}`);
+  const p = JSON.parse(row.plugin_options) as PluginOptions;
+  return {
+    tenant_credentials_visible: p.tenant_credentials_visible ?? false,
+    automatically_create_private_offering: p.automatically_create_private_offering ?? true,
+  };
 }

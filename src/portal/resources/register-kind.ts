@@ -88,13 +88,17 @@ export async function createInTenant(
   const { body: spec, rows } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
   const refKinds = Object.entries(r.schemas.refs ?? {}).filter(([k]) => !k.includes('.'));
   const parentField = refKinds.find(([, k]) => k === r.schemas.parent)?.[0];
-  const tenantField = refKinds.find(([, k]) => k === 'tenants')?.[0];
+  // where it goes: its `tenant`; else its parent's tenant, or that of any resource it refers to (a port by
+  // its network, an RBAC policy by its network, not by its `target_tenant`); else any tenant it names
+  const tenantField =
+    refKinds.find(([f, k]) => f === 'tenant' && k === 'tenants')?.[0] ??
+    refKinds.find(([, k]) => k === 'tenants')?.[0];
   const parent = parentField ? rows.get(parentField) : undefined;
-  let tenant = tenantField ? rows.get(tenantField) : undefined;
-  // placed by its parent, else by any resource it refers to (a port by its network)
+  let tenant = refKinds.some(([f]) => f === 'tenant') ? rows.get('tenant') : undefined;
   const via = parent ?? [...rows.values()].find((x) => x.tenant_uuid);
   if (!tenant && via?.tenant_uuid)
     tenant = (await resourceAccess(d.store.db, c, 'tenants', via.tenant_uuid)).row;
+  if (!tenant && tenantField) tenant = rows.get(tenantField);
   for (const [field, x] of rows)
     if (x.kind !== 'tenants' && tenant && x.tenant_uuid !== tenant.uuid)
       throw new OsnetError('OSNET_ERR_VALIDATION', `body.${field}: the ${x.kind} is in another tenant`, {

@@ -313,6 +313,34 @@ describeStores('portal resource routes', (ctx) => {
     assert.equal(job!.progress, 'pull quotas');
   });
 
+  it("a resource referring to two tenants (an RBAC policy) goes in its network's tenant", async () => {
+    const two = ok(
+      await call('POST', '/api/openstack-tenants/', tok('ownerA'), {
+        name: 'tenant two',
+        project: projects.A,
+        service_settings: provider,
+      }),
+      202,
+    );
+    await until(`/api/openstack-tenants/${two.uuid}/`, tok('ownerA'), (x) => x.state === 'OK');
+    const r = ok(
+      await call('POST', '/api/openstack-network-rbac-policies/', tok('ownerA'), {
+        network: network.uuid,
+        target_tenant: two.uuid,
+        policy_type: 'access_as_shared',
+      }),
+      202,
+    );
+    assert.equal(r.tenant_uuid, tenant.uuid);
+    const done = await until(
+      `/api/openstack-network-rbac-policies/${r.uuid}/`,
+      tok('ownerA'),
+      (x) => x.state === 'OK',
+    );
+    const twoRow = ok(await call('GET', `/api/openstack-tenants/${two.uuid}/`, tok('ownerA')), 200);
+    assert.equal(cloud.objects.get(String(done!.backend_id))?.fields.target_tenant, twoRow.backend_id);
+  });
+
   it('deleting the tenant tears it down and removes everything in it', async () => {
     const d = ok(await call('DELETE', `/api/openstack-tenants/${tenant.uuid}/`, tok('ownerA')), 202);
     assert.equal(d.state, 'DELETION_SCHEDULED');

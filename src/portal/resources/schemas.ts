@@ -43,7 +43,10 @@ export const ResourceCommon = {
 /** The answer of a kind: the common fields and the kind's own (from its KindSchemas.fields). */
 export function resourceSchema(fields: TSchema | undefined, extra: Record<string, TSchema> = {}): TObject {
   const own = ((fields as TObject | undefined)?.properties ?? {}) as Record<string, TSchema>;
-  return Type.Object({ ...own, ...extra, ...ResourceCommon });
+  // a kind's fields come from OpenStack: a resource not created yet (or imported by an older backend) has
+  // none of them, so none is required in the answer
+  const optional = Object.fromEntries(Object.entries(own).map(([k, v]) => [k, Type.Optional(v)]));
+  return Type.Object({ ...optional, ...extra, ...ResourceCommon });
 }
 
 export const ResourceQuery = Type.Object({

@@ -13,7 +13,7 @@ import type { Cloud } from '../../openstack/index.ts';
 import { networks, routers, subnets } from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
 import { labCloud, startLab, stopLabService, testName } from '../../testing/openstack/lab.ts';
-import { type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
+import { type Json, type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
 import { freshStore } from '../../testing/store/stores.ts';
 import { markerTag } from '../backend/tenant/common.ts';
@@ -49,7 +49,7 @@ it('an order while Neutron is down is ERRED with the message, and recovered by r
         .delete({ cloud: admin, provider: await labProviderSettings(), projectId: p.id }, async () => {})
         .catch(() => undefined);
   });
-  let erred: Record<string, any>;
+  let erred: Json;
   try {
     await stopLabService('neutron-server', 9696);
     erred = await lp.orderTenant(name);

@@ -14,7 +14,7 @@ import type { Cloud } from '../../openstack/index.ts';
 import { networks, routers, securityGroups, subnets } from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
 import { labCloud, testName } from '../../testing/openstack/lab.ts';
-import { type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
+import { type Json, type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
 import { freshStore } from '../../testing/store/stores.ts';
 import { DEFAULT_SECURITY_GROUPS, tenantBackend, tenantLeftovers } from '../backend/tenant/index.ts';
@@ -77,10 +77,7 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
 
   // the initial pull (queued by the create) shows them in the portal
   const list = async (kind: string) =>
-    (await lp.api('GET', `/api/openstack-${kind}/?tenant_uuid=${t.uuid}&page_size=100`)).body as Record<
-      string,
-      any
-    >[];
+    (await lp.api('GET', `/api/openstack-${kind}/?tenant_uuid=${t.uuid}&page_size=100`)).body as Json[];
   await waitFor(lp.api, `/api/openstack-networks/?tenant_uuid=${t.uuid}`, () => true);
   const until = async (what: string, pred: () => Promise<boolean>) => {
     const end = Date.now() + 60_000;
@@ -90,16 +87,44 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
     }
   };
   await until('networks pulled', async () => (await list('networks')).length === 1);
+  const internal = (await list('networks'))[0]!;
   assert.equal((await list('networks'))[0]!.backend_id, nets[0]!.id);
   assert.equal((await list('subnets'))[0]?.backend_id, subs[0]!.id);
   assert.equal((await list('routers'))[0]?.backend_id, rts[0]!.id);
   assert.ok((await list('sgp')).length >= DEFAULT_SECURITY_GROUPS.length);
 
+  // kinds ordered through the API run the real networking backends
+  const ordered = await lp.api('POST', `/api/openstack-tenants/${t.uuid}/create_network/`, {
+    name: `${name}-api`,
+    mtu: 1400,
+  });
+  assert.equal(ordered.status, 202, JSON.stringify(ordered.body));
+  assert.equal(ordered.body.state, 'CREATION_SCHEDULED');
+  const apiNet = (await waitFor(
+    lp.api,
+    `/api/openstack-networks/${ordered.body.uuid}/`,
+    (b) => b?.state === 'OK' || b?.state === 'ERRED',
+  ))!;
+  assert.equal(apiNet.state, 'OK', apiNet.error_message);
+  assert.equal((await networks.get(net, apiNet.backend_id)).mtu, 1400);
+  const sub = await lp.api('POST', `/api/openstack-networks/${apiNet.uuid}/create_subnet/`, {
+    name: `${name}-s`,
+    cidr: '10.20.0.0/24',
+  });
+  assert.equal(sub.status, 202, JSON.stringify(sub.body));
+  const apiSub = (await waitFor(
+    lp.api,
+    `/api/openstack-subnets/${sub.body.uuid}/`,
+    (b) => b?.state === 'OK' || b?.state === 'ERRED',
+  ))!;
+  assert.equal(apiSub.state, 'OK', apiSub.error_message);
+  assert.equal((await subnets.get(net, apiSub.backend_id)).network_id, apiNet.backend_id);
+
   // made directly in OpenStack: imported by a pull; deleted there: marked, then removed after the grace period
   const outside = await networks.create(net, { name: `${name}-outside`, project_id: projectId });
   cleanup.defer(() => networks.removeIfExists(net, outside.id));
   const pull = async () => {
-    const r = await lp.api('POST', `/api/openstack-networks/${(await list('networks'))[0]!.uuid}/pull/`);
+    const r = await lp.api('POST', `/api/openstack-networks/${internal.uuid}/pull/`);
     assert.equal(r.status, 202, JSON.stringify(r.body));
     await waitFor(lp.api, `/api/jobs/${r.body.job}/`, (j) => j?.state === 'DONE' || j?.state === 'ERRED');
   };

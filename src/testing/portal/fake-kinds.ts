@@ -15,7 +15,8 @@ export function fakeKinds(cloud: FakeCloud): KindRoutes[] {
       kind: 'networks',
       backend: fakeKindBackend(cloud, 'networks'),
       schemas: {
-        fields: Type.Object({ mtu: Type.Optional(Type.Integer()) }),
+        // required, as the real networks' fields are: a resource not created yet has none of them
+        fields: Type.Object({ mtu: Type.Optional(Type.Integer()), type: Type.String() }),
         create: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -49,6 +50,23 @@ export function fakeKinds(cloud: FakeCloud): KindRoutes[] {
         ),
         refs: { network: 'networks' },
         parent: 'networks',
+      },
+    },
+    {
+      // refers to two tenants' objects: placed by its network, not by its target tenant
+      kind: 'network-rbac-policies',
+      backend: fakeKindBackend(cloud, 'network-rbac-policies'),
+      schemas: {
+        fields: Type.Object({ policy_type: Type.Optional(Type.String()) }),
+        create: Type.Object(
+          {
+            network: Type.String(),
+            target_tenant: Type.String(),
+            policy_type: Type.Literal('access_as_shared'),
+          },
+          closed,
+        ),
+        refs: { network: 'networks', target_tenant: 'tenants' },
       },
     },
   ];

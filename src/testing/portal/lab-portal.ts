@@ -14,7 +14,9 @@ import type { EngineWiring } from '../../portal/server.ts';
 import { type Answer, type TestPortal, testPortal } from './client.ts';
 import { labProviderSettings } from './provider.ts';
 
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+// biome-ignore lint/suspicious/noExplicitAny: JSON from the server, checked by the tests
+export type Json = Record<string, any>;
+export type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Json }>;
 
 export interface LabSetup {
   customer: string;
@@ -24,7 +26,7 @@ export interface LabSetup {
 
 const must = (r: { status: number; body: unknown }, status: number, what: string) => {
   if (r.status !== status) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body as Record<string, any>;
+  return r.body as Json;
 };
 
 /** An organisation, a project and a lab offering, made by staff through the API. */
@@ -64,13 +66,13 @@ export async function setUpLabOffering(api: Api, tag: string): Promise<LabSetup>
 export async function waitFor(
   api: Api,
   path: string,
-  pred: (b: Record<string, any> | undefined) => boolean,
+  pred: (b: Json | undefined) => boolean,
   ms = 180_000,
-): Promise<Record<string, any> | undefined> {
+): Promise<Json | undefined> {
   const end = Date.now() + ms;
   for (;;) {
     const r = await api('GET', path);
-    const b = r.status === 404 ? undefined : (r.body as Record<string, any>);
+    const b = r.status === 404 ? undefined : (r.body as Json);
     if ((r.status === 200 || r.status === 404) && pred(b)) return b;
     if (Date.now() > end)
       throw new Error(`${path}: not reached in ${ms} ms; last ${r.status} ${JSON.stringify(r.body)}`);
@@ -84,7 +86,7 @@ export interface LabPortal extends LabSetup {
   api: Api;
   answers: Answer[];
   /** Orders a tenant and waits for OK (or ERRED: the caller checks). */
-  orderTenant(name: string, body?: Record<string, unknown>): Promise<Record<string, any>>;
+  orderTenant(name: string, body?: Record<string, unknown>): Promise<Json>;
   close(): Promise<void>;
 }
 

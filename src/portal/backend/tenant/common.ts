@@ -7,6 +7,9 @@
  *   tenantNames('Team A'); // { network: 'team-a-int-net', subnet: 'team-a-sub-net', router: 'team-a-router' }
  */
 import { randomBytes } from 'node:crypto';
+import { OsnetError } from '../../../lib/errors.ts';
+import type { Cloud } from '../../../openstack/client/cloud.ts';
+import type { ServiceClient } from '../../../openstack/client/service-client.ts';
 
 /** The tag (Keystone project, Neutron objects) naming the portal resource an object was made for. */
 export function markerTag(marker: string): string {
@@ -39,4 +42,14 @@ export function randomPassword(): string {
 export async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
   for await (const x of items) return x;
   return undefined;
+}
+
+/** A service from the catalog, or undefined when the cloud has none of that type (a Neutron-only cloud). */
+export async function optionalService(cloud: Cloud, type: string): Promise<ServiceClient | undefined> {
+  try {
+    return await cloud.service(type);
+  } catch (e) {
+    if (e instanceof OsnetError && e.code === 'OSNET_ERR_OS_ENDPOINT') return undefined;
+    throw e;
+  }
 }

@@ -17,7 +17,7 @@ import type { BackendRecord, CreateOutcome, TenantBackend, TenantScope } from '.
 import { tenantNames } from './common.ts';
 import { ensureNetwork, ensureSubnet } from './network.ts';
 import { domainId, ensureProject, grantRole } from './project.ts';
-import { DEFAULT_QUOTAS, pullQuotas, pushQuotas } from './quotas.ts';
+import { defaultQuotasOf, pullQuotas, pushQuotas } from './quotas.ts';
 import { ensureRouter } from './router.ts';
 import { ensureDefaultSecurityGroups } from './security-groups.ts';
 import { changeTenantPassword, ensureTenantUser } from './user.ts';
@@ -67,10 +67,12 @@ export const tenantBackend: TenantBackend = {
       name: names.subnet,
       description: `SubNet for tenant ${spec.name} internal network`,
       cidr: spec.subnet_cidr,
+      dns: provider.dns_nameservers ?? [],
       marker,
     });
     await report('quotas');
-    await pushQuotas(cloud, project.id, { ...DEFAULT_QUOTAS, ...spec.quotas });
+    // the seed's defaults of the services the provider has, under the order's own limits
+    await pushQuotas(cloud, project.id, { ...(await defaultQuotasOf(cloud)), ...spec.quotas });
     await report('security_groups');
     const groups = await ensureDefaultSecurityGroups(net, project.id, marker);
     await report('router');

@@ -46,6 +46,7 @@ export async function ensureSubnet(
     name: string;
     description: string;
     cidr: string;
+    dns: readonly string[];
     marker: string;
   },
 ): Promise<Subnet> {
@@ -65,6 +66,7 @@ export async function ensureSubnet(
     cidr: o.cidr,
     enable_dhcp: true,
     ...(pool ? { allocation_pools: [pool] } : {}),
+    ...(o.dns.length > 0 ? { dns_nameservers: [...o.dns] } : {}),
   });
   await tags.add(net, 'subnets', made.id, markerTag(o.marker));
   return made;

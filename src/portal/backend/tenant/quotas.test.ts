@@ -18,7 +18,7 @@ import { COMPUTE_SKIP, LAB_VOLUME_TYPE } from '../../../testing/openstack/comput
 import { testName } from '../../../testing/openstack/lab.ts';
 import { labProviderSettings } from '../../../testing/portal/provider.ts';
 import { openProviderCloud } from '../provider-cloud.ts';
-import { checkQuotas, pullQuotas, pushQuotas, QUOTA_MAP, resetQuotas } from './quotas.ts';
+import { checkQuotas, defaultQuotasOf, pullQuotas, pushQuotas, QUOTA_MAP, resetQuotas } from './quotas.ts';
 
 const cleanup = new Cleanup();
 let cloud: Cloud;
@@ -151,5 +151,64 @@ describe('tenant quotas (lab)', { skip: COMPUTE_SKIP }, () => {
     const nova = await novaQuotas.get(await cloud.service('compute'), projectId);
     const defaults = await novaQuotas.getDefaults(await cloud.service('compute'), projectId);
     assert.equal(nova.cores, defaults.cores);
+  });
+});
+
+/**
+ * A fake Neutron-only provider: the lab's cloud with Nova and Cinder taken out of its catalog (the lab
+ * cannot be made to lack them without stopping them for everyone). Neutron calls are real.
+ */
+function fakeNeutronOnly(real: Cloud): Cloud {
+  return new Proxy(real, {
+    get(target, prop) {
+      if (prop === 'service')
+        return async (type: string) => {
+          if (type === 'compute' || type === 'block-storage')
+            throw new OsnetError('OSNET_ERR_OS_ENDPOINT', `no ${type} endpoint in the catalog`);
+          return target.service(type);
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+describe('tenant quotas on a provider without Nova and Cinder (lab Neutron, fake catalog)', () => {
+  const local = new Cleanup();
+  let real: Cloud;
+  let fake: Cloud;
+  let project: string;
+  before(async () => {
+    real = await openProviderCloud(await labProviderSettings());
+    local.defer(() => real.close());
+    fake = fakeNeutronOnly(real);
+    const identity = await real.identity();
+    project = (await projects.create(identity, { name: testName('nquota'), domain_id: 'default' })).id;
+    local.defer(() => projects.remove(identity, project));
+  });
+  after(() => local.run());
+
+  it("only Neutron's quotas are defaulted, pushed, pulled and reset; another service's is refused by name", async () => {
+    const defaults = await defaultQuotasOf(fake);
+    assert.deepEqual(
+      Object.keys(defaults).sort(),
+      QUOTA_MAP.filter((e) => e.service === 'network')
+        .map((e) => e.name)
+        .sort(),
+    );
+    await assert.rejects(
+      pushQuotas(fake, project, { network_count: 3, vcpu: 1 }),
+      (e: unknown) => e instanceof OsnetError && e.field === 'quotas.vcpu',
+    );
+    // refused whole: the Neutron part of that call was not sent either
+    assert.notEqual((await neutronQuotas.get(await real.network(), project)).network, 3);
+    await pushQuotas(fake, project, { ...defaults, network_count: 3 });
+    const { limits } = await pullQuotas(fake, project);
+    assert.deepEqual(Object.keys(limits).sort(), Object.keys(defaults).sort());
+    assert.equal(limits.network_count, 3);
+    await resetQuotas(fake, project);
+    assert.ok(
+      !(await collect(neutronQuotas.list(await real.network()))).some((q) => q.project_id === project),
+    );
   });
 });

@@ -19,6 +19,7 @@ import { NotFoundError } from '../../../openstack/client/errors.ts';
 import * as novaQuotas from '../../../openstack/compute/v2/quotasets/index.ts';
 import { quotas as neutronQuotas } from '../../../openstack/networking/v2/index.ts';
 import type { QuotaValues } from '../contract.ts';
+import { optionalService } from './common.ts';
 
 export type QuotaService = 'compute' | 'block-storage' | 'network';
 
@@ -109,9 +110,37 @@ export function toServiceQuotas(quotas: QuotaValues): Record<QuotaService, Recor
   return out;
 }
 
-/** Pushes every given quota to the service owning it (one update per service that has any). */
+/** The quota services the cloud's catalog has (a Neutron-only cloud has no Nova and no Cinder). */
+export async function quotaServices(cloud: Cloud): Promise<Set<QuotaService>> {
+  const out = new Set<QuotaService>(['network']);
+  for (const t of ['compute', 'block-storage'] as const) if (await optionalService(cloud, t)) out.add(t);
+  return out;
+}
+
+/** The seed's defaults of the services the cloud has. */
+export async function defaultQuotasOf(cloud: Cloud): Promise<QuotaValues> {
+  const have = await quotaServices(cloud);
+  return Object.fromEntries(QUOTA_MAP.filter((e) => have.has(e.service)).map((e) => [e.name, e.default]));
+}
+
+/**
+ * Pushes every given quota to the service owning it (one update per service that has any). A quota of a
+ * service the cloud does not have is refused, naming it, before anything is sent.
+ */
 export async function pushQuotas(cloud: Cloud, projectId: string, quotas: QuotaValues): Promise<void> {
   checkQuotas(quotas, { field: 'quotas' });
+  const have = await quotaServices(cloud);
+  for (const name of Object.keys(quotas)) {
+    const e = quotaEntry(name)!;
+    if (!have.has(e.service))
+      throw new OsnetError(
+        'OSNET_ERR_VALIDATION',
+        `quotas.${name}: the provider has no ${e.service} service`,
+        {
+          field: `quotas.${name}`,
+        },
+      );
+  }
   const by = toServiceQuotas(quotas);
   if (Object.keys(by.compute).length > 0)
     await novaQuotas.update(await cloud.service('compute'), projectId, by.compute);
@@ -126,6 +155,7 @@ type Usage = Record<string, { limit: number; used: number }>;
 
 async function serviceUsage(cloud: Cloud, service: QuotaService, projectId: string): Promise<Usage> {
   const out: Usage = {};
+  if (service !== 'network' && !(await optionalService(cloud, service))) return out;
   if (service === 'compute') {
     const d = await novaQuotas.getDetail(await cloud.service('compute'), projectId);
     for (const [k, v] of Object.entries(d))
@@ -142,8 +172,9 @@ async function serviceUsage(cloud: Cloud, service: QuotaService, projectId: stri
 }
 
 /**
- * Limits and usage of every mapped quota, three calls in all (one usage call per service). In dynamic
- * mode the per-volume-type `gigabytes_<type>` entries Cinder reports come along.
+ * Limits and usage of every mapped quota, three calls in all (one usage call per service; the quotas of a
+ * service the cloud lacks are left out). In dynamic mode the per-volume-type `gigabytes_<type>` entries
+ * Cinder reports come along.
  */
 export async function pullQuotas(
   cloud: Cloud,
@@ -180,7 +211,9 @@ export async function resetQuotas(cloud: Cloud, projectId: string): Promise<void
     p.catch((e: unknown) => {
       if (!(e instanceof NotFoundError)) throw e;
     });
-  await reset(novaQuotas.reset(await cloud.service('compute'), projectId));
-  await reset(cinderQuotas.reset(await cloud.service('block-storage'), projectId));
+  const nova = await optionalService(cloud, 'compute');
+  if (nova) await reset(novaQuotas.reset(nova, projectId));
+  const cinder = await optionalService(cloud, 'block-storage');
+  if (cinder) await reset(cinderQuotas.reset(cinder, projectId));
   await reset(neutronQuotas.reset(await cloud.network(), projectId));
 }

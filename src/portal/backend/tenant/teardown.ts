@@ -20,7 +20,7 @@ import type { Cloud } from '../../../openstack/client/cloud.ts';
 import { NotFoundError } from '../../../openstack/client/errors.ts';
 import { collect } from '../../../openstack/client/pagination.ts';
 import type { ServiceClient } from '../../../openstack/client/service-client.ts';
-import { waitForGone } from '../../../openstack/client/wait-for.ts';
+import { waitFor, waitForGone } from '../../../openstack/client/wait-for.ts';
 import * as servers from '../../../openstack/compute/v2/servers/index.ts';
 import { projects, users } from '../../../openstack/identity/v3/index.ts';
 import {
@@ -32,20 +32,13 @@ import {
   subnets,
 } from '../../../openstack/networking/v2/index.ts';
 import type { ReportStep, TenantScope } from '../contract.ts';
+import { optionalService } from './common.ts';
 import { resetQuotas } from './quotas.ts';
 import { tenantUsers } from './user.ts';
 
 const WAIT = { intervalMs: 250, maxIntervalMs: 2000, timeoutMs: 180_000 };
-
-/** A service from the catalog, or undefined when the cloud has none of that type (a Neutron-only cloud). */
-async function optional(cloud: Cloud, type: string): Promise<ServiceClient | undefined> {
-  try {
-    return await cloud.service(type);
-  } catch (e) {
-    if (e instanceof OsnetError && e.code === 'OSNET_ERR_OS_ENDPOINT') return undefined;
-    throw e;
-  }
-}
+/** Volume states Cinder refuses a delete in. */
+const BUSY = new Set(['in-use', 'attaching', 'detaching', 'reserved', 'creating', 'downloading']);
 
 const gone = async (p: Promise<unknown>) => {
   try {
@@ -91,7 +84,7 @@ async function networking(net: ServiceClient, projectId: string, report: ReportS
 }
 
 async function compute(cloud: Cloud, projectId: string, report: ReportStep): Promise<void> {
-  const nova = await optional(cloud, 'compute');
+  const nova = await optionalService(cloud, 'compute');
   await report('servers');
   if (nova) {
     const found = await collect(servers.list(nova, { all_tenants: true, project_id: projectId }));
@@ -99,7 +92,7 @@ async function compute(cloud: Cloud, projectId: string, report: ReportStep): Pro
     for (const s of found)
       await waitForGone(() => servers.get(nova, s.id), { what: `server ${s.id}`, ...WAIT });
   }
-  const cinder = await optional(cloud, 'block-storage');
+  const cinder = await optionalService(cloud, 'block-storage');
   await report('snapshots');
   if (cinder) {
     const found = await collect(snapshots.list(cinder, { all_tenants: true, project_id: projectId }));
@@ -110,6 +103,16 @@ async function compute(cloud: Cloud, projectId: string, report: ReportStep): Pro
   await report('volumes');
   if (cinder) {
     const found = await collect(volumes.list(cinder, { all_tenants: true, project_id: projectId }));
+    // a volume of a server just deleted is detached by Nova meanwhile: Cinder refuses to delete it before
+    for (const v of found)
+      if (BUSY.has(v.status))
+        await waitFor(
+          () => volumes.get(cinder, v.id),
+          (x) => !BUSY.has(x.status),
+          { what: `volume ${v.id} to be detached`, wanted: 'not attached', ...WAIT },
+        ).catch((e: unknown) => {
+          if (!(e instanceof OsnetError && e.code === 'OSNET_ERR_OS_NOT_FOUND')) throw e;
+        });
     for (const v of found) await volumes.removeIfExists(cinder, v.id);
     for (const v of found)
       await waitForGone(() => volumes.get(cinder, v.id), { what: `volume ${v.id}`, ...WAIT });
@@ -158,13 +161,13 @@ export async function tenantLeftovers(cloud: Cloud, projectId: string): Promise<
     'security_groups',
     (await projectGroups(net, projectId)).map((x) => x.id),
   );
-  const nova = await optional(cloud, 'compute');
+  const nova = await optionalService(cloud, 'compute');
   if (nova)
     add(
       'servers',
       (await collect(servers.list(nova, { all_tenants: true, ...p }))).map((x) => x.id),
     );
-  const cinder = await optional(cloud, 'block-storage');
+  const cinder = await optionalService(cloud, 'block-storage');
   if (cinder) {
     add(
       'volumes',

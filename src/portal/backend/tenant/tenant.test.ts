@@ -34,7 +34,10 @@ let provider: ProviderSettings;
 let external: string;
 
 before(async () => {
-  provider = await labProviderSettings({ default_internal_network_mtu: 1400 });
+  provider = await labProviderSettings({
+    default_internal_network_mtu: 1400,
+    dns_nameservers: ['192.0.2.53'],
+  });
   cloud = await openProviderCloud(provider);
   cleanup.defer(() => cloud.close());
   const net = await cloud.network();
@@ -137,6 +140,7 @@ describe('tenant backend (lab)', () => {
     const sub = await subnets.get(net, record.fields.subnet_id as string);
     assert.equal(sub.cidr, '192.168.42.0/24');
     assert.deepEqual(sub.allocation_pools, [{ start: '192.168.42.10', end: '192.168.42.200' }]);
+    assert.deepEqual(sub.dns_nameservers, ['192.0.2.53']);
     assert.ok(secrets?.password && secrets.password.length >= 24);
     assert.ok(!JSON.stringify(record).includes(secrets.password), 'the password is in the record');
     assert.deepEqual(await census(projectId, marker, spec.user_username), {

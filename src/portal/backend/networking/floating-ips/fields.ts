@@ -8,6 +8,7 @@
  */
 import type { FloatingIp } from '../../../../openstack/networking/v2/floating-ips/results.ts';
 import type { BackendRecord } from '../../contract.ts';
+import { markerOf } from '../shared/marker.ts';
 
 export function floatingIpRecord(f: FloatingIp): BackendRecord {
   return {
@@ -15,6 +16,7 @@ export function floatingIpRecord(f: FloatingIp): BackendRecord {
     name: f.floating_ip_address,
     description: f.description ?? '',
     runtime_state: f.status,
+    marker: markerOf(f.tags),
     fields: {
       address: f.floating_ip_address,
       backend_network_id: f.floating_network_id,

@@ -87,3 +87,15 @@ test('list is one call and shows an out-of-band address; delete twice is fine', 
   await floatingIpsBackend.delete(scope, oob.id);
   assert.equal(await floatingIps.removeIfExists(t.net, oob.id), false);
 });
+
+test("another tenant's port is refused naming the field; the address stays unmapped", async () => {
+  const other = await t.otherProject('pfip2');
+  const n = await networks.create(t.net, { name: 'theirs', project_id: other });
+  const theirs = await ports.create(t.net, { network_id: n.id, project_id: other });
+  const { record } = await floatingIpsBackend.create(scope, {}, marker());
+  await assert.rejects(
+    act('attach_to_port')(scope, record.backend_id, { port: theirs.id }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.port',
+  );
+  assert.equal((await floatingIps.get(t.net, record.backend_id)).port_id, null);
+});

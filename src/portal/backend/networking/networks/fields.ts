@@ -7,6 +7,7 @@
  */
 import type { Network } from '../../../../openstack/networking/v2/networks/results.ts';
 import type { BackendRecord } from '../../contract.ts';
+import { markerOf } from '../shared/marker.ts';
 
 export function networkRecord(n: Network): BackendRecord {
   return {
@@ -14,6 +15,7 @@ export function networkRecord(n: Network): BackendRecord {
     name: n.name,
     description: n.description ?? '',
     runtime_state: n.status,
+    marker: markerOf(n.tags),
     fields: {
       type: n['provider:network_type'] ?? '',
       segmentation_id: n['provider:segmentation_id'] ?? null,

@@ -30,6 +30,9 @@ test('create twice with one marker makes one network, tagged with the marker', a
   assert.equal(n.mtu, 1400);
   assert.equal(n.description, 'd1');
   assert.equal(a.record.fields.mtu, 1400);
+  assert.equal(a.record.marker, m);
+  const listed = (await networksBackend.list(t.scope)).find((r) => r.backend_id === a.record.backend_id);
+  assert.equal(listed?.marker, m, 'a pull sees the marker, so it matches an in-flight create');
   assert.equal(a.record.fields.is_external, false);
   assert.equal(a.record.fields.type, n['provider:network_type']);
 });
@@ -60,6 +63,7 @@ test('list is one call and shows a network made out of band', async () => {
   const found = listed.find((r) => r.backend_id === oob.id);
   assert.ok(found);
   assert.equal(found.name, 'out-of-band');
+  assert.equal(found.marker, undefined);
   assert.ok(listed.every((r) => r.backend_id !== undefined));
 });
 

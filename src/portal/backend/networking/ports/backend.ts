@@ -10,7 +10,7 @@ import { collect } from '../../../../openstack/client/pagination.ts';
 import * as ports from '../../../../openstack/networking/v2/ports/index.ts';
 import type { KindBackend } from '../../contract.ts';
 import { first, markerTag } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { LIST_PAGE, neutron, requireOwnGroups, requireUsableNetwork } from '../shared/scope.ts';
 import { portRecord } from './fields.ts';
 import { checkPortBody } from './schemas.ts';
 
@@ -42,6 +42,8 @@ export const portsBackend: KindBackend<PortSpec, PortPatch> = {
     const tag = markerTag(marker);
     const made = await first(ports.list(net, { project_id: scope.projectId, tags: [tag] }));
     if (made) return { record: portRecord(made) };
+    await requireUsableNetwork(scope, net, spec.network, 'body.network');
+    await requireOwnGroups(scope, net, spec.security_groups ?? [], (i) => `body.security_groups[${i}]`);
     const { network, ...rest } = spec;
     const p = await ports.create(net, {
       ...rest,
@@ -56,6 +58,7 @@ export const portsBackend: KindBackend<PortSpec, PortPatch> = {
   async update(scope, backendId, patch) {
     checkPortBody(patch as unknown as Record<string, unknown>);
     const net = await neutron(scope);
+    await requireOwnGroups(scope, net, patch.security_groups ?? [], (i) => `body.security_groups[${i}]`);
     return portRecord(await ports.update(net, backendId, patch));
   },
   async delete(scope, backendId) {

@@ -8,6 +8,7 @@
  */
 import type { Port } from '../../../../openstack/networking/v2/ports/results.ts';
 import type { BackendRecord } from '../../contract.ts';
+import { markerOf } from '../shared/marker.ts';
 
 export function portRecord(p: Port): BackendRecord {
   return {
@@ -15,6 +16,7 @@ export function portRecord(p: Port): BackendRecord {
     name: p.name,
     description: p.description ?? '',
     runtime_state: p.status,
+    marker: markerOf(p.tags),
     fields: {
       network_backend_id: p.network_id,
       fixed_ips: p.fixed_ips.map((f) => ({ subnet_id: f.subnet_id, ip_address: f.ip_address })),

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { OsnetError } from '../../../../lib/errors.ts';
 import { collect } from '../../../../openstack/client/pagination.ts';
-import { networks, ports, securityGroups, subnets } from '../../../../openstack/networking/v2/index.ts';
+import {
+  networks,
+  ports,
+  rbacPolicies,
+  securityGroups,
+  subnets,
+} from '../../../../openstack/networking/v2/index.ts';
 import { type NetworkingScope, networkingScope } from '../../../../testing/portal/networking-scope.ts';
 import { markerTag } from '../shared/marker.ts';
 import { portsBackend } from './backend.ts';
@@ -54,6 +60,7 @@ test('create twice with one marker makes one port, with the fixed IP, MAC, group
     ['10.81.0.200'],
   );
   assert.deepEqual(a.record.fields.security_groups, [sgA]);
+  assert.equal(a.record.marker, m);
 });
 
 test('PATCH changes name, groups and address pairs, read back from Neutron', async () => {
@@ -109,4 +116,35 @@ test('list is one call and shows an out-of-band port; delete twice is fine', asy
   await portsBackend.delete(t.scope, oob.id);
   await portsBackend.delete(t.scope, oob.id);
   assert.equal(await ports.removeIfExists(t.net, oob.id), false);
+});
+
+test("another tenant's network or group is refused naming the field; a network shared by RBAC is usable", async () => {
+  const other = await t.otherProject('pport2');
+  const theirs = await networks.create(t.net, { name: 'theirs', project_id: other });
+  const theirGroup = await securityGroups.create(t.net, { name: 'theirs', project_id: other });
+  const field = (f: string) => (e: unknown) => e instanceof OsnetError && e.field === f;
+  await assert.rejects(portsBackend.create(t.scope, { network: theirs.id }, marker()), field('body.network'));
+  await assert.rejects(
+    portsBackend.create(t.scope, { network: networkId, security_groups: [sgA, theirGroup.id] }, marker()),
+    field('body.security_groups[1]'),
+  );
+  const { record } = await portsBackend.create(t.scope, { network: networkId }, marker());
+  await assert.rejects(
+    portsBackend.update!(t.scope, record.backend_id, { security_groups: [theirGroup.id] }),
+    field('body.security_groups[0]'),
+  );
+  assert.deepEqual(
+    await collect(ports.list(t.net, { network_id: theirs.id, project_id: t.scope.projectId })),
+    [],
+  );
+  await rbacPolicies.create(t.net, {
+    object_type: 'network',
+    object_id: theirs.id,
+    action: 'access_as_shared',
+    target_tenant: t.scope.projectId,
+    project_id: other,
+  });
+  const shared = await portsBackend.create(t.scope, { network: theirs.id }, marker());
+  assert.equal((await ports.get(t.net, shared.record.backend_id)).network_id, theirs.id);
+  await portsBackend.delete(t.scope, shared.record.backend_id);
 });

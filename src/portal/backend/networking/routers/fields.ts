@@ -9,6 +9,7 @@
 import type { Port } from '../../../../openstack/networking/v2/ports/results.ts';
 import type { Router } from '../../../../openstack/networking/v2/routers/results.ts';
 import type { BackendRecord } from '../../contract.ts';
+import { markerOf } from '../shared/marker.ts';
 
 const linkLocal = (ip: string) => ip.startsWith('169.254.') || ip.toLowerCase().startsWith('fe80:');
 
@@ -21,6 +22,7 @@ export function routerRecord(r: Router, interfaces: readonly Port[]): BackendRec
     name: r.name,
     description: r.description ?? '',
     runtime_state: r.status,
+    marker: markerOf(r.tags),
     fields: {
       routes: (r.routes ?? []).map((x) => ({ destination: x.destination, nexthop: x.nexthop })),
       fixed_ips: [...interfaceIps, ...gatewayIps].filter((ip) => !linkLocal(ip)),

@@ -126,3 +126,20 @@ test('list is two calls for the whole tenant and shows an out-of-band router; de
   await routersBackend.delete(t.scope, oob.id);
   assert.equal(await routers.removeIfExists(t.net, oob.id), false);
 });
+
+test("another tenant's subnet is refused naming the field, nothing attached", async () => {
+  const other = await t.otherProject('prtr2');
+  const n = await networks.create(t.net, { name: 'theirs', project_id: other });
+  const s = await subnets.create(t.net, {
+    network_id: n.id,
+    cidr: '10.75.0.0/24',
+    ip_version: 4,
+    project_id: other,
+  });
+  const { record } = await routersBackend.create(t.scope, { name: 'strict' }, marker());
+  await assert.rejects(
+    act('add_interface')(t.scope, record.backend_id, { subnet: s.id }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.subnet',
+  );
+  assert.deepEqual(await collect(ports.list(t.net, { device_id: record.backend_id })), []);
+});

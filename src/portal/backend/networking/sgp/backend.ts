@@ -11,13 +11,15 @@
 import { OsnetError } from '../../../../lib/errors.ts';
 import { ConflictError, NotFoundError } from '../../../../openstack/client/errors.ts';
 import { collect } from '../../../../openstack/client/pagination.ts';
+import type { ServiceClient } from '../../../../openstack/client/service-client.ts';
 import * as rulesApi from '../../../../openstack/networking/v2/security-group-rules/index.ts';
 import * as securityGroups from '../../../../openstack/networking/v2/security-groups/index.ts';
 import type { BackendRecord, KindBackend, TenantScope } from '../../contract.ts';
 import { createOnce } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { LIST_PAGE, neutron, requireOwnGroups } from '../shared/scope.ts';
 import { securityGroupRecord } from './fields.ts';
 import { checkRule, checkRules, normalize, type RuleInput, ruleDiff, toNeutron } from './rules.ts';
+import { checkName } from './schemas.ts';
 
 export interface SecurityGroupSpec {
   name: string;
@@ -30,6 +32,18 @@ export interface SecurityGroupPatch {
   description?: string;
 }
 
+/** Remote groups must be the tenant's (the group itself needs no look-up). */
+function requireRemoteGroups(
+  scope: TenantScope,
+  net: ServiceClient,
+  id: string,
+  rules: readonly RuleInput[],
+): Promise<void> {
+  const others = rules.map((r) => r.remote_group ?? id).filter((g) => g !== id);
+  const at = rules.flatMap((r, i) => (r.remote_group && r.remote_group !== id ? [i] : []));
+  return requireOwnGroups(scope, net, others, (k) => `body.rules[${at[k]}].remote_group`);
+}
+
 /** Makes the group's rules exactly `rules` (revoke first, then one bulk add); answers the group after. */
 export async function setRules(
   scope: TenantScope,
@@ -38,6 +52,7 @@ export async function setRules(
 ): Promise<BackendRecord> {
   checkRules(rules, 'body.rules');
   const net = await neutron(scope);
+  await requireRemoteGroups(scope, net, id, rules);
   const group = await securityGroups.get(net, id);
   const { revoke, add } = ruleDiff(group.security_group_rules, rules.map(normalize));
   for (const ruleId of revoke) await rulesApi.removeIfExists(net, ruleId);
@@ -57,6 +72,7 @@ export async function createSecurityGroup(
   spec: SecurityGroupSpec,
   marker: string,
 ): Promise<BackendRecord> {
+  checkName(spec as unknown as Record<string, unknown>);
   if (spec.rules) checkRules(spec.rules, 'body.rules');
   const net = await neutron(scope);
   const g = await createOnce(net, 'security-groups', {
@@ -84,6 +100,7 @@ export const securityGroupsBackend: KindBackend<SecurityGroupSpec, SecurityGroup
     return { record: await createSecurityGroup(scope, spec, marker) };
   },
   async update(scope, backendId, patch) {
+    checkName(patch as Record<string, unknown>);
     const net = await neutron(scope);
     return securityGroupRecord(await securityGroups.update(net, backendId, patch));
   },
@@ -95,6 +112,8 @@ export const securityGroupsBackend: KindBackend<SecurityGroupSpec, SecurityGroup
     async add_rule(scope, id, body) {
       checkRule(body as RuleInput, 'body');
       const net = await neutron(scope);
+      const remote = (body as RuleInput).remote_group;
+      if (remote && remote !== id) await requireOwnGroups(scope, net, [remote], () => 'body.remote_group');
       try {
         await rulesApi.create(net, {
           ...toNeutron(id, normalize(body as RuleInput)),

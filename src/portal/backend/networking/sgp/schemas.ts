@@ -7,7 +7,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { KindSchemas } from '../../contract.ts';
 import { invalid } from '../shared/net-input.ts';
-import { CidrString, closed, Description, Name, Ref } from '../shared/schemas.ts';
+import { CidrString, closed, Description, Ref } from '../shared/schemas.ts';
 import { checkRule, checkRules, type RuleInput } from './rules.ts';
 
 const Port = Type.Integer({ minimum: -1, maximum: 65535 });
@@ -56,7 +56,7 @@ export const SecurityGroupFields = Type.Object({
 
 type Body = Record<string, unknown>;
 
-function checkName(body: Body): void {
+export function checkName(body: Body): void {
   // the project's "default" group is Neutron's own (Waldur refuses the name too)
   if (body.name === 'default') throw invalid('body.name', '"default" is managed by OpenStack itself');
 }

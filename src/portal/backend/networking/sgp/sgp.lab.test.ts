@@ -126,6 +126,16 @@ test('PATCH, list in one call with an out-of-band group, delete twice', async ()
   const g = await securityGroups.get(t.net, record.backend_id);
   assert.equal(g.name, 'patched');
   assert.equal(g.description, 'd');
+  const { scope: counted0, calls: calls0 } = t.counting();
+  await assert.rejects(
+    securityGroupsBackend.update!(counted0, record.backend_id, { name: 'default' }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.name',
+  );
+  await assert.rejects(
+    securityGroupsBackend.create(counted0, { name: 'default' }, marker()),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.name',
+  );
+  assert.deepEqual(calls0, []);
   const oob = await securityGroups.create(t.net, { name: 'oob', project_id: t.scope.projectId });
   const { scope, calls } = t.counting();
   const listed = await securityGroupsBackend.list(scope);
@@ -135,4 +145,28 @@ test('PATCH, list in one call with an out-of-band group, delete twice', async ()
   await securityGroupsBackend.delete(t.scope, oob.id);
   await securityGroupsBackend.delete(t.scope, oob.id);
   assert.equal(await securityGroups.removeIfExists(t.net, oob.id), false);
+});
+
+test("a remote group of another tenant is refused naming the field; the tenant's own is taken", async () => {
+  const other = await t.otherProject('psgp2');
+  const theirs = await securityGroups.create(t.net, { name: 'theirs', project_id: other });
+  const { record } = await securityGroupsBackend.create(t.scope, { name: 'remote', rules: [] }, marker());
+  const mine = await securityGroupsBackend.create(t.scope, { name: 'peer', rules: [] }, marker());
+  await assert.rejects(
+    act('set_rules')(t.scope, record.backend_id, {
+      rules: [ssh, { protocol: 'tcp', remote_group: theirs.id }],
+    }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.rules[1].remote_group',
+  );
+  await assert.rejects(
+    act('add_rule')(t.scope, record.backend_id, { remote_group: theirs.id }),
+    (e: unknown) => e instanceof OsnetError && e.field === 'body.remote_group',
+  );
+  assert.deepEqual(await neutronRules(record.backend_id), []);
+  const rules = [
+    { remote_group: mine.record.backend_id },
+    { remote_group: record.backend_id, direction: 'egress' as const },
+  ];
+  await act('set_rules')(t.scope, record.backend_id, { rules });
+  assert.deepEqual(await neutronRules(record.backend_id), keys(rules));
 });

@@ -10,11 +10,13 @@ import { OsnetError } from '../../../../lib/errors.ts';
 import { BadRequestError, NotFoundError } from '../../../../openstack/client/errors.ts';
 import { collect } from '../../../../openstack/client/pagination.ts';
 import type { ServiceClient } from '../../../../openstack/client/service-client.ts';
+import * as networks from '../../../../openstack/networking/v2/networks/index.ts';
+import * as ports from '../../../../openstack/networking/v2/ports/index.ts';
 import * as routers from '../../../../openstack/networking/v2/routers/index.ts';
 import * as subnets from '../../../../openstack/networking/v2/subnets/index.ts';
 import type { BackendRecord, KindBackend, TenantScope } from '../../contract.ts';
-import { createOnce } from '../shared/marker.ts';
-import { LIST_PAGE, neutron } from '../shared/scope.ts';
+import { createOnce, first } from '../shared/marker.ts';
+import { LIST_PAGE, neutron, requireOwn } from '../shared/scope.ts';
 import { subnetRecord } from './fields.ts';
 import { checkSubnetBody, checkSubnetPatch, DEFAULT_CIDR } from './schemas.ts';
 
@@ -64,6 +66,7 @@ export async function createSubnet(
 ): Promise<BackendRecord> {
   checkSubnetBody(spec as unknown as Record<string, unknown>);
   const net = await neutron(scope);
+  requireOwn(scope, await networks.get(net, spec.network), 'body.network');
   const body = subnetCreateBody(scope, spec);
   const s = await createOnce(net, 'subnets', {
     marker,
@@ -71,7 +74,24 @@ export async function createSubnet(
     find: (f) => subnets.list(net, { project_id: scope.projectId, network_id: spec.network, ...f }),
     create: () => subnets.create(net, body),
   });
-  return subnetRecord(s);
+  return current(net, s);
+}
+
+const INTERFACE_OWNER = 'network:router_interface';
+
+/** Whether a router has an interface on the subnet (one call). */
+async function connected(net: ServiceClient, subnetId: string): Promise<boolean> {
+  const found = ports.list(net, {
+    device_owner: INTERFACE_OWNER,
+    fixed_ips: [{ subnet_id: subnetId }],
+    fields: ['id'],
+  });
+  return (await first(found)) !== undefined;
+}
+
+/** The subnet as it is now, with `is_connected`. */
+async function current(net: ServiceClient, s: subnets.Subnet): Promise<BackendRecord> {
+  return subnetRecord(s, await connected(net, s.id));
 }
 
 /** The project's routers, oldest first (the tenant's own router is the one its order made first). */
@@ -111,18 +131,24 @@ export const subnetsBackend: KindBackend<SubnetSpec, SubnetPatch> = {
   kind: 'subnets',
   async list(scope) {
     const net = await neutron(scope);
-    const all = await collect(subnets.list(net, { project_id: scope.projectId, limit: LIST_PAGE }));
-    return all.map(subnetRecord);
+    const q = { project_id: scope.projectId, limit: LIST_PAGE };
+    // one more call for the whole tenant gives every subnet's is_connected (never one per subnet)
+    const [all, interfaces] = await Promise.all([
+      collect(subnets.list(net, q)),
+      collect(ports.list(net, { ...q, device_owner: INTERFACE_OWNER, fields: ['fixed_ips'] })),
+    ]);
+    const attached = new Set(interfaces.flatMap((p) => p.fixed_ips.map((f) => f.subnet_id)));
+    return all.map((s) => subnetRecord(s, attached.has(s.id)));
   },
   async create(scope, spec, marker) {
     return { record: await createSubnet(scope, spec, marker) };
   },
   async update(scope, backendId, patch) {
     const net = await neutron(scope);
-    const current = await subnets.get(net, backendId);
-    checkSubnetPatch(patch as unknown as Record<string, unknown>, current);
+    const before = await subnets.get(net, backendId);
+    checkSubnetPatch(patch as unknown as Record<string, unknown>, before);
     const { disable_gateway: _d, gateway_ip: _g, ...rest } = patch;
-    return subnetRecord(await subnets.update(net, backendId, { ...rest, ...gateway(patch) }));
+    return current(net, await subnets.update(net, backendId, { ...rest, ...gateway(patch) }));
   },
   async delete(scope, backendId) {
     await subnets.removeIfExists(await neutron(scope), backendId);
@@ -130,11 +156,13 @@ export const subnetsBackend: KindBackend<SubnetSpec, SubnetPatch> = {
   actions: {
     async connect(scope, backendId) {
       await connectSubnet(scope, backendId);
-      return subnetRecord(await subnets.get(await neutron(scope), backendId));
+      const net = await neutron(scope);
+      return current(net, await subnets.get(net, backendId));
     },
     async disconnect(scope, backendId) {
       await disconnectSubnet(scope, backendId);
-      return subnetRecord(await subnets.get(await neutron(scope), backendId));
+      const net = await neutron(scope);
+      return current(net, await subnets.get(net, backendId));
     },
   },
 };

@@ -51,6 +51,7 @@ export const SubnetRecordFields = Type.Object({
   enable_dhcp: Type.Boolean(),
   dns_nameservers: Type.Array(Type.String()),
   host_routes: Type.Array(Type.Object({ destination: Type.String(), nexthop: Type.String() })),
+  is_connected: Type.Boolean(),
 });
 
 type Body = Record<string, unknown>;

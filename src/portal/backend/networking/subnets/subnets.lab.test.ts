@@ -144,14 +144,18 @@ test('connect and disconnect use the tenant router; each twice is fine; no route
       await collect(ports.list(t.net, { device_id: router.id, device_owner: 'network:router_interface' }))
     ).filter((p) => p.fixed_ips.some((ip) => ip.subnet_id === record.backend_id)).length;
   await subnetsBackend.actions!.connect!(t.scope, record.backend_id, {});
-  await subnetsBackend.actions!.connect!(t.scope, record.backend_id, {});
+  const on = await subnetsBackend.actions!.connect!(t.scope, record.backend_id, {});
   assert.equal(await attached(), 1);
+  assert.equal(on?.fields.is_connected, true);
+  const listed = await subnetsBackend.list(t.scope);
+  assert.equal(listed.find((r) => r.backend_id === record.backend_id)?.fields.is_connected, true);
   await subnetsBackend.actions!.disconnect!(t.scope, record.backend_id, {});
-  await subnetsBackend.actions!.disconnect!(t.scope, record.backend_id, {});
+  const off = await subnetsBackend.actions!.disconnect!(t.scope, record.backend_id, {});
   assert.equal(await attached(), 0);
+  assert.equal(off?.fields.is_connected, false);
 });
 
-test('list is one call and shows an out-of-band subnet; delete twice is fine', async () => {
+test('list is two calls and shows an out-of-band subnet; delete twice is fine', async () => {
   const oob = await subnets.create(t.net, {
     network_id: networkId,
     cidr: '10.66.0.0/24',
@@ -160,9 +164,20 @@ test('list is one call and shows an out-of-band subnet; delete twice is fine', a
   });
   const { scope, calls } = t.counting();
   const listed = await subnetsBackend.list(scope);
-  assert.equal(calls.length, 1, calls.join('\n'));
+  assert.equal(calls.length, 2, calls.join('\n')); // the subnets, and the tenant's router interfaces
+  assert.equal(listed.find((r) => r.backend_id === oob.id)?.fields.is_connected, false);
   assert.equal(listed.find((r) => r.backend_id === oob.id)?.fields.cidr, '10.66.0.0/24');
   await subnetsBackend.delete(t.scope, oob.id);
   await subnetsBackend.delete(t.scope, oob.id);
   assert.equal(await subnets.removeIfExists(t.net, oob.id), false);
+});
+
+test("a subnet on another tenant's network is refused naming the field", async () => {
+  const other = await t.otherProject('psub2');
+  const theirs = await networks.create(t.net, { name: 'theirs', project_id: other });
+  await assert.rejects(
+    subnetsBackend.create(t.scope, { network: theirs.id, cidr: '10.67.0.0/24' }, marker()),
+    field('body.network'),
+  );
+  assert.deepEqual(await collect(subnets.list(t.net, { network_id: theirs.id })), []);
 });

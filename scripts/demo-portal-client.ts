@@ -232,7 +232,21 @@ try {
   } else if (cmd === 'purge' && args.length === 2) {
     const identity = await admin.identity();
     const c = await loadCloudConfig({ cloud: 'lab-admin' });
-    const provider = { username: c.auth.username, domain: 'default' } as ProviderSettings;
+    // the teardown works on the project alone; the settings are those the demo registered
+    const provider: ProviderSettings = {
+      backend_url: c.auth.auth_url,
+      username: c.auth.username ?? '',
+      password: '',
+      tenant_name: c.auth.project_name ?? 'admin',
+      domain: 'default',
+      external_network_id: args[1] ?? '',
+      verify_ssl: true,
+      availability_zone: '',
+      default_internal_network_mtu: 0,
+      storage_mode: 'fixed',
+      access_url: '',
+      api_timeout: 60,
+    };
     if (args[0])
       for (const p of await collect(projects.list(identity, { tags: [markerTag(args[0])] })))
         await tenantBackend.delete({ cloud: admin, provider, projectId: p.id }, async () => {});

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { newUuid } from '../src/portal/store/index.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
 import { freshStore, STORE_KINDS, type StoreKind } from '../src/testing/store/stores.ts';
+import { measure } from './portal-measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -98,21 +99,8 @@ async function bench(kind: StoreKind): Promise<void> {
       ['events (owner of one)', '/api/events/', owner],
     ];
     for (const [name, path, token] of cases) {
-      for (let i = 0; i < 5; i++) await p.api('GET', path, { token });
-      const times: number[] = [];
-      const start = performance.now();
-      for (let i = 0; i < requests; i++) {
-        const s = performance.now();
-        const r = await p.api('GET', path, { token });
-        if (r.status !== 200) throw new Error(`${name}: ${r.status} ${JSON.stringify(r.body)}`);
-        times.push(performance.now() - s);
-      }
-      const total = performance.now() - start;
-      times.sort((a, b) => a - b);
-      const q = (f: number) => times[Math.min(times.length - 1, Math.floor(f * times.length))]!.toFixed(1);
-      console.log(
-        `${kind}: ${name}: ${((requests * 1000) / total).toFixed(0)} req/s, p50 ${q(0.5)} ms, p99 ${q(0.99)} ms`,
-      );
+      const f = await measure(p, path, token, requests);
+      console.log(`${kind}: ${name}: ${f.rps} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms`);
     }
   } finally {
     await p.close();

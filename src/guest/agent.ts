@@ -47,6 +47,11 @@ export interface SyncHint {
   waitMs: number;
   /** Interval between metadata re-reads while waiting, ms. */
   pollMs: number;
+  /**
+   * Ends the wait at once (the service stopping): the sync then rejects with an AbortError and applies
+   * nothing, leaving the NIC to the next start's sync instead of holding the stop for up to --wait.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -99,8 +104,11 @@ export async function syncOnce(opts: AgentOptions, hint?: SyncHint): Promise<App
     let waiting = disagreement(cfg, macs, hint.events, opts.nicKinds ?? []);
     while (waiting.length > 0 && Date.now() < deadline) {
       log.info({ waiting }, 'metadata does not match the NICs yet; waiting for it to change');
-      await sleep(Math.min(hint.pollMs, Math.max(0, deadline - Date.now())));
+      await sleep(Math.min(hint.pollMs, Math.max(0, deadline - Date.now())), undefined, {
+        signal: hint.signal,
+      });
       ({ cfg, macs } = await snapshot(opts));
+      hint.signal?.throwIfAborted();
       waiting = disagreement(cfg, macs, hint.events, opts.nicKinds ?? []);
     }
     if (waiting.length > 0)

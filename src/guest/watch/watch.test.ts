@@ -244,3 +244,38 @@ test('watch as a service: settings from the environment, ready after the first s
   assert.ok(logRecords(log).some((r) => r.msg === 'stopped'));
   ns.delLink('osg-w5');
 });
+
+test('watch stopped while a hot-add waits for the metadata: the wait ends at once, exit 0, nothing applied', async () => {
+  await writeFile(nd, JSON.stringify(one));
+  // --wait far beyond the service's stop limit (30 s): before the fix, SIGTERM waited it out and the stop
+  // failed with "did not stop within 30000 ms" (seen in the NetworkManager VM, systemctl restart mid-event)
+  const child = spawnCli(['watch', ...common(), '--debounce', '100', '--wait', '600000', '--poll', '100'], {
+    netns: ns.name,
+  });
+  let log = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    log += d.toString();
+  });
+  child.stdout?.resume();
+  const closed = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  try {
+    await until(() => logRecords(log).some((r) => r.msg === 'watching NIC events'), 15000, 'the first sync');
+    await ns.addVeth('osg-w6', 'fa:16:3e:40:00:06');
+    await until(
+      () => logRecords(log).some((r) => String(r.msg).startsWith('metadata does not match')),
+      10000,
+      'the wait for the metadata',
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await closed, 0, log);
+  const records = logRecords(log);
+  assert.ok(
+    records.some((r) => String(r.msg).startsWith('stopped while waiting for the metadata')),
+    log,
+  );
+  assert.ok(!records.some((r) => r.level === 50), `no error logged:\n${log}`);
+  assert.equal(await exists(fileOf('osg-w6')), false);
+  ns.delLink('osg-w6');
+});

@@ -28,6 +28,8 @@ export class Watcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Aborts a sync's wait for the metadata when the service stops. */
+  private readonly stopping = new AbortController();
 
   constructor(opts: WatchOptions) {
     this.opts = opts;
@@ -70,10 +72,19 @@ export class Watcher {
   private async sync(events: LinkEvent[]): Promise<void> {
     const { log } = this.opts;
     try {
-      const r = await syncOnce(this.opts, { events, waitMs: this.opts.waitMs, pollMs: this.opts.pollMs });
+      const r = await syncOnce(this.opts, {
+        events,
+        waitMs: this.opts.waitMs,
+        pollMs: this.opts.pollMs,
+        signal: this.stopping.signal,
+      });
       log.info({ touched: r.touched, changes: r.changes.length }, 'sync done');
       this.opts.onSync?.({ ok: true, events, touched: r.touched });
     } catch (err) {
+      if (this.stopping.signal.aborted) {
+        log.info({ events: events.length }, 'stopped while waiting for the metadata; the next start syncs');
+        return;
+      }
       const e = toOsnetError(err);
       log.error(
         { code: e.code, err: e.message, field: e.field },
@@ -94,6 +105,7 @@ export class Watcher {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.monitor.stop();
+    this.stopping.abort();
     await this.running;
   }
 }

@@ -6,46 +6,16 @@
  * Run: `node bench/portal-tenant.ts [--tenants 2]` (lab up, compute extension too).
  */
 import { parseArgs } from 'node:util';
-import type { Cloud } from '../src/openstack/client/cloud.ts';
 import { networks, subnets } from '../src/openstack/networking/v2/index.ts';
 import { openProviderCloud } from '../src/portal/backend/provider-cloud.ts';
 import { tenantBackend } from '../src/portal/backend/tenant/index.ts';
 import { newUuid } from '../src/portal/store/index.ts';
-import { countingClient } from '../src/testing/openstack/counting-client.ts';
 import { testName } from '../src/testing/openstack/lab.ts';
 import { labProviderSettings } from '../src/testing/portal/provider.ts';
+import { callSummary, countCalls } from './portal-measure.ts';
 
 const { values } = parseArgs({ options: { tenants: { type: 'string', default: '2' } } });
 const n = Number(values.tenants);
-
-/** Every call of every service client of `cloud`, as "service METHOD". */
-function count(cloud: Cloud): string[] {
-  const calls: string[] = [];
-  const service = cloud.service.bind(cloud);
-  const wrapped = new Map<string, Awaited<ReturnType<Cloud['service']>>>();
-  cloud.service = async (type: string) => {
-    const have = wrapped.get(type);
-    if (have) return have;
-    const c = countingClient(await service(type));
-    const push = c.calls.push.bind(c.calls);
-    c.calls.push = (...xs: string[]) => {
-      for (const x of xs) calls.push(`${type} ${x.split(' ')[0]}`);
-      return push(...xs);
-    };
-    wrapped.set(type, c.client);
-    return c.client;
-  };
-  return calls;
-}
-
-function summary(calls: string[]): string {
-  const by = new Map<string, number>();
-  for (const c of calls) by.set(c, (by.get(c) ?? 0) + 1);
-  return [...by.entries()]
-    .sort()
-    .map(([k, v]) => `${k} ${v}`)
-    .join(', ');
-}
 
 const settings = await labProviderSettings();
 const admin = await openProviderCloud(settings);
@@ -57,7 +27,7 @@ const rows: string[][] = [];
 try {
   for (let i = 0; i < n; i++) {
     const cloud = await openProviderCloud(provider);
-    const calls = count(cloud);
+    const calls = countCalls(cloud);
     const name = testName('bench');
     const spec = {
       name,
@@ -73,7 +43,12 @@ try {
       calls.length = 0;
       const t = performance.now();
       await f();
-      rows.push([what, ((performance.now() - t) / 1000).toFixed(2), String(calls.length), summary(calls)]);
+      rows.push([
+        what,
+        ((performance.now() - t) / 1000).toFixed(2),
+        String(calls.length),
+        callSummary(calls),
+      ]);
     };
     let projectId = '';
     await step('create', async () => {

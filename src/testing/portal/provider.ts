@@ -6,9 +6,13 @@
  *   const settings = await labProviderSettings({ api_timeout: 5 });
  *   const cloud = await openProviderCloud(settings);
  */
+
+import type { Cloud } from '../../openstack/client/cloud.ts';
 import { loadCloudConfig } from '../../openstack/config/load.ts';
+import { networks, subnets } from '../../openstack/networking/v2/index.ts';
 import type { ProviderSettings } from '../../portal/backend/contract.ts';
-import { useLabConfig } from '../openstack/lab.ts';
+import type { Cleanup } from '../openstack/cleanup.ts';
+import { testName, useLabConfig } from '../openstack/lab.ts';
 
 export async function labProviderSettings(over: Partial<ProviderSettings> = {}): Promise<ProviderSettings> {
   useLabConfig();
@@ -28,4 +32,21 @@ export async function labProviderSettings(over: Partial<ProviderSettings> = {}):
     api_timeout: 60,
     ...over,
   };
+}
+
+/**
+ * A throwaway external network (with a DHCP-less /24 in 198.18/16) for a provider's routers and floating
+ * IPs, removed by `cleanup`; the lab has none of its own.
+ */
+export async function labExternalNetwork(cloud: Cloud, cleanup: Cleanup, tag: string): Promise<string> {
+  const net = await cloud.network();
+  const ext = await networks.create(net, { name: testName(tag), 'router:external': true });
+  cleanup.defer(() => networks.removeIfExists(net, ext.id));
+  await subnets.create(net, {
+    network_id: ext.id,
+    ip_version: 4,
+    cidr: `198.18.${Math.floor(Math.random() * 250)}.0/24`,
+    enable_dhcp: false,
+  });
+  return ext.id;
 }

@@ -12,7 +12,7 @@ import { projects } from '../../../openstack/identity/v3/index.ts';
 import { networks, ports, routers, subnets } from '../../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../../testing/openstack/cleanup.ts';
 import { testName } from '../../../testing/openstack/lab.ts';
-import { labProviderSettings } from '../../../testing/portal/provider.ts';
+import { labExternalNetwork, labProviderSettings } from '../../../testing/portal/provider.ts';
 import { newUuid } from '../../store/index.ts';
 import { openProviderCloud } from '../provider-cloud.ts';
 import { tenantBackend } from './index.ts';
@@ -31,15 +31,7 @@ before(async () => {
   cleanup.defer(() => cloud.close());
   const identity = await cloud.identity();
   const net = await cloud.network();
-  const ext = await networks.create(net, { name: testName('rext'), 'router:external': true });
-  cleanup.defer(() => networks.removeIfExists(net, ext.id));
-  await subnets.create(net, {
-    network_id: ext.id,
-    ip_version: 4,
-    cidr: `198.18.${Math.floor(Math.random() * 250)}.0/24`,
-    enable_dhcp: false,
-  });
-  external = ext.id;
+  external = await labExternalNetwork(cloud, cleanup, 'rext');
   projectId = (await projects.create(identity, { name: testName('router'), domain_id: 'default' })).id;
   // the backend's own teardown cleans the scratch project, and is checked to leave nothing
   cleanup.defer(async () => {

@@ -15,11 +15,11 @@ import { waitForStatus } from '../../../openstack/client/wait-for.ts';
 import * as flavors from '../../../openstack/compute/v2/flavors/index.ts';
 import * as servers from '../../../openstack/compute/v2/servers/index.ts';
 import * as images from '../../../openstack/image/v2/images/index.ts';
-import { floatingIps, networks, ports, subnets } from '../../../openstack/networking/v2/index.ts';
+import { floatingIps, ports } from '../../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../../testing/openstack/cleanup.ts';
 import { COMPUTE_SKIP, LAB_FLAVORS, LAB_IMAGE } from '../../../testing/openstack/compute-lab.ts';
 import { testName } from '../../../testing/openstack/lab.ts';
-import { labProviderSettings } from '../../../testing/portal/provider.ts';
+import { labExternalNetwork, labProviderSettings } from '../../../testing/portal/provider.ts';
 import { newUuid } from '../../store/index.ts';
 import type { ProviderSettings } from '../contract.ts';
 import { openProviderCloud } from '../provider-cloud.ts';
@@ -35,16 +35,7 @@ before(async () => {
   provider = await labProviderSettings();
   cloud = await openProviderCloud(provider);
   cleanup.defer(() => cloud.close());
-  const net = await cloud.network();
-  const ext = await networks.create(net, { name: testName('text'), 'router:external': true });
-  cleanup.defer(() => networks.removeIfExists(net, ext.id));
-  await subnets.create(net, {
-    network_id: ext.id,
-    ip_version: 4,
-    cidr: `198.18.${Math.floor(Math.random() * 250)}.0/24`,
-    enable_dhcp: false,
-  });
-  provider = { ...provider, external_network_id: ext.id };
+  provider = { ...provider, external_network_id: await labExternalNetwork(cloud, cleanup, 'text') };
 });
 after(() => cleanup.run());
 

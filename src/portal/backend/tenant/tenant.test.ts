@@ -21,7 +21,7 @@ import {
 } from '../../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../../testing/openstack/cleanup.ts';
 import { testName } from '../../../testing/openstack/lab.ts';
-import { labProviderSettings } from '../../../testing/portal/provider.ts';
+import { labExternalNetwork, labProviderSettings } from '../../../testing/portal/provider.ts';
 import { newUuid } from '../../store/index.ts';
 import type { ProviderSettings, TenantSpec } from '../contract.ts';
 import { openProviderCloud } from '../provider-cloud.ts';
@@ -40,16 +40,7 @@ before(async () => {
   });
   cloud = await openProviderCloud(provider);
   cleanup.defer(() => cloud.close());
-  const net = await cloud.network();
-  const ext = await networks.create(net, { name: testName('pext'), 'router:external': true });
-  cleanup.defer(() => networks.removeIfExists(net, ext.id));
-  await subnets.create(net, {
-    network_id: ext.id,
-    ip_version: 4,
-    cidr: `198.18.${Math.floor(Math.random() * 250)}.0/24`,
-    enable_dhcp: false,
-  });
-  external = ext.id;
+  external = await labExternalNetwork(cloud, cleanup, 'pext');
   provider = { ...provider, external_network_id: external };
 });
 

@@ -66,10 +66,21 @@ running() {
   local st
   st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) && [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
 }
-# pid_alive <name>: the PID file names a live process
+# started_at <pid>: the process's start, in seconds since the epoch
+started_at() {
+  local ticks boot
+  ticks=$(awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$1/stat" 2>/dev/null) && [ -n "$ticks" ] || return 1
+  boot=$(awk '$1 == "btime" { print $2 }' /proc/stat)
+  echo $((boot + ticks / $(getconf CLK_TCK)))
+}
+# pid_alive <name>: the PID file names a live process, and that process is the one that wrote it. A
+# daemon that died without removing its file leaves a PID the kernel hands out again; the process then
+# holding it started after the file was written, and is not ours
 pid_alive() {
-  local p
-  p=$(pid_of "$1") && [ -n "$p" ] && running "$p"
+  local p t
+  p=$(pid_of "$1") && [ -n "$p" ] && running "$p" || return 1
+  t=$(started_at "$p") || return 1
+  [ "$t" -le $(($(stat -c %Y "$LAB/run/$1.pid") + 1)) ]
 }
 
 # listening <port>: something listens on 127.0.0.1:<port> (or any address)

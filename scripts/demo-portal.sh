@@ -42,12 +42,14 @@ step "starting osnet-portal (embedded store $TMP/state/portal.db, loopback)"
 node dist/bin/osnet-portal serve --state-dir "$TMP/state" --listen 127.0.0.1:0 --health-listen 127.0.0.1:0 \
   >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
+# pino puts "server" before "msg" in the line: match each on its own, not in one order
+listening() { grep '"msg":"listening"' "$TMP/server.log" | grep '"server":"portal"' | head -1; }
 for _ in $(seq 1 300); do
-  grep -q '"msg":"listening".*"server":"portal"' "$TMP/server.log" && break
+  [ -n "$(listening)" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "osnet-portal exited"; cat "$TMP/server.log"; exit 1; }
   sleep 0.1
 done
-ADDR=$(grep '"msg":"listening"' "$TMP/server.log" | grep '"server":"portal"' | head -1 | sed 's/.*"address":"\([^"]*\)".*/\1/')
+ADDR=$(listening | sed 's/.*"address":"\([^"]*\)".*/\1/')
 [ -n "$ADDR" ] || { echo "osnet-portal did not get ready"; cat "$TMP/server.log"; exit 1; }
 BASE=http://$ADDR
 echo "API: $BASE/api/"

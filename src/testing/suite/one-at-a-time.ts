@@ -1,17 +1,26 @@
 /**
- * Preloaded (`--import`) into every test file's process by scripts/test, which runs two files at once: the
- * real-VM scenarios (src/testing/guest/vm/real-vm.spec.ts: minutes of emulated CPU, no lab) beside the rest,
- * while every other file still runs alone. They must: fault tests stop and restart lab services, and the CNI
- * daemons of different files reconcile and garbage-collect the ports of this one node. So each file other
- * than the VM scenarios holds one exclusive lock for its whole life; the kernel drops it when the process
- * ends, however it ends.
+ * Preloaded (`--import`) into every test file's process by scripts/test, which runs three files at once.
+ * Files that use the lab, OVS or the node's CNI state still run one at a time: fault tests stop and restart
+ * lab services, and the CNI daemons of different files reconcile and garbage-collect the ports of this one
+ * node. So each of them holds one exclusive lock for the whole run of its tests; the kernel drops it when
+ * the process ends, however it ends.
+ *
+ * The lock is taken in a root `before` hook: the file's modules load (a second or more per file on this
+ * machine) while another file holds the lock, and only its tests wait. The wait shows in the duration of
+ * the file's first test or suite, not in its timeouts.
+ *
+ * Files BESIDE need neither the lab nor anything shared and run beside the rest without the lock: the
+ * real-VM scenarios (minutes of emulated CPU), and the guest agent's tests, which work in throwaway network
+ * and mount namespaces named after their pid and in temp dirs.
  */
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { before } from 'node:test';
 
 const LOCK = join(tmpdir(), 'osnet-test-suite.lock');
-const ALONGSIDE = /[\\/]src[\\/]testing[\\/]guest[\\/]vm[\\/]real-vm\.spec\.ts$/;
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+const BESIDE = [/^src\/testing\/guest\//, /^src\/guest\//, /^bench\/guest\.test\.ts$/];
 
 async function holdLock(): Promise<void> {
   // flock(1) takes the lock, says so, then waits on our pipe: when this process exits the pipe closes,
@@ -29,5 +38,6 @@ async function holdLock(): Promise<void> {
   for (const s of [child.stdin, child.stdout]) (s as unknown as { unref?: () => void }).unref?.();
 }
 
+const file = relative(ROOT, process.argv[1] ?? '').replaceAll('\\', '/');
 // only the runner's children (one per file) take part; the runner itself and plain `node` runs do not
-if (process.env.NODE_TEST_CONTEXT && !ALONGSIDE.test(process.argv[1] ?? '')) await holdLock();
+if (process.env.NODE_TEST_CONTEXT && !BESIDE.some((re) => re.test(file))) before(holdLock);

@@ -133,6 +133,12 @@ export interface TenantSpec {
   user_username: string;
 }
 
+/** The validated body of `PATCH /api/openstack-tenants/{uuid}/` (what Waldur lets a tenant change). */
+export interface TenantPatch {
+  name?: string | undefined;
+  description?: string | undefined;
+}
+
 /**
  * The OpenStack side of a tenant: provider-level (it makes the project the other kinds live in). `create`
  * runs the whole order chain, each step idempotent by lookup, so a resumed job that runs it again makes
@@ -153,6 +159,12 @@ export interface TenantBackend {
   pullQuotas(scope: TenantScope): Promise<{ limits: QuotaValues; usage: QuotaValues }>;
   /** A new random password for the tenant user, returned for sealing. */
   changePassword(scope: TenantScope, username: string): Promise<{ password: string }>;
+  /**
+   * `PATCH /api/openstack-tenants/{uuid}/`: the new name and description of the tenant's project (Waldur's
+   * update_tenant). A name another project of the domain has is made collision-safe as at create (the
+   * marker's suffix); the answer is the project after the change.
+   */
+  update?(scope: TenantScope, patch: TenantPatch, marker: string): Promise<BackendRecord>;
   /** The tenant's project as it is now (name, description, enabled), for pulls. */
   get(scope: TenantScope): Promise<BackendRecord | undefined>;
 }

@@ -122,6 +122,11 @@ export function tenantHandler(d: EngineDeps): JobHandler {
         ],
       };
     },
+    async update(r, _job, ctx, p) {
+      if (!d.tenants.update) throw new OsnetError('OSNET_ERR_UNSUPPORTED', 'tenants cannot be updated');
+      await ctx.report('update project');
+      return { record: await d.tenants.update(await scopeOf(d, r), p.patch ?? {}, r.uuid) };
+    },
     async delete(r, _job, ctx) {
       if (r.backend_id) await d.tenants.delete(await scopeOf(d, r), ctx.report);
       return { deleted: true };

@@ -3,7 +3,8 @@
  * tested on both in src/portal/jobs/): a tenant ordered through the API runs as a job and makes the real
  * Keystone project and user, network, subnet, router and security groups; the initial pull shows them in
  * the portal; a network made directly in OpenStack appears after a pull and, once deleted there, goes
- * only after the grace period; deleting the tenant leaves nothing in OpenStack.
+ * only after the grace period; a PATCH renames the Keystone project (collision-safe); deleting the tenant
+ * leaves nothing in OpenStack.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -141,6 +142,31 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
     (await list('networks')).find((n) => n.backend_id === outside.id),
     undefined,
   );
+
+  // PATCH: the name and description go to the Keystone project through a job; a name another project
+  // holds gets the marker's suffix, as at create
+  const patched = async (body: Record<string, unknown>) => {
+    const r = await lp.api('PATCH', `/api/openstack-tenants/${t.uuid}/`, body);
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.state, 'UPDATE_SCHEDULED');
+    const done = (await waitFor(
+      lp.api,
+      `/api/openstack-tenants/${t.uuid}/`,
+      (b) => b?.state === 'OK' || b?.state === 'ERRED',
+    ))!;
+    assert.equal(done.state, 'OK', done.error_message);
+    return done;
+  };
+  const renamed = await patched({ name: `${name}-renamed`, description: 'changed through the portal' });
+  const p2 = await projects.get(identity, projectId);
+  assert.deepEqual([p2.name, p2.description], [`${name}-renamed`, 'changed through the portal']);
+  assert.equal(renamed.name, p2.name);
+  const squatter = await projects.create(identity, { name: `${name}-taken`, domain_id: 'default' });
+  cleanup.defer(() => projects.remove(identity, squatter.id).catch(() => undefined));
+  const clash = await patched({ name: `${name}-taken` });
+  assert.equal((await projects.get(identity, projectId)).name, `${name}-taken-${t.uuid.slice(0, 8)}`);
+  assert.equal(clash.name, `${name}-taken-${t.uuid.slice(0, 8)}`);
+  await projects.remove(identity, squatter.id);
 
   const del = await lp.api('DELETE', `/api/openstack-tenants/${t.uuid}/`);
   assert.equal(del.status, 202, JSON.stringify(del.body));

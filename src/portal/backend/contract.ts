@@ -183,8 +183,19 @@ export interface KindSchemas {
   patch?: TSchema | undefined;
   /** Action name → its body schema. */
   actions?: Readonly<Record<string, TSchema>> | undefined;
-  /** Body field → kind it refers to, e.g. `{ network: 'networks' }`. Per action too: `'set_gateway.network'`. */
+  /**
+   * Body field → kind it refers to, e.g. `{ network: 'networks' }`. Per action too: `'set_gateway.network'`.
+   * A dotted path below a body field reaches into it (through lists): `'rules.remote_group'` is each rule's
+   * `remote_group` in a create body, `'set_rules.rules.remote_group'` the same in that action's body.
+   */
   refs?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Answer field path → kind whose backend ids it holds (`{ 'rules.remote_group': 'sgp' }`, through lists):
+   * the engine shows each as that resource's portal URL, with `<field>_uuid` and `<field>_name` beside it
+   * (Waldur's remote_group, remote_group_uuid, remote_group_name), or null where the tenant has no such
+   * resource in the portal. The record stores the backend ids, as the backend gave them.
+   */
+  shows?: Readonly<Record<string, string>> | undefined;
   /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
   parent?: string | undefined;
   /**

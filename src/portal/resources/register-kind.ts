@@ -24,7 +24,7 @@ import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
 import { mayChange, resourceAccess, visibleResources } from './access.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
-import { resolveRefs } from './refs.ts';
+import { requireSameTenant, resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
 import { namesOf, resourceOut } from './shape.ts';
 
@@ -68,12 +68,12 @@ export async function listResources(
   if (!c.staff) q = q.where(visibleResources(db, c));
   q = filterResources(q, req.query as ResourceQuery);
   const rows = await page(req, reply, q, { orderBy: 'name', shape: (r: ResourceRow) => r });
-  const names = await namesOf(db, rows);
+  const names = await namesOf(db, rows, d.kinds.get(kind)?.schemas.shows);
   return rows.map((r) => resourceOut(req, r, names));
 }
 
 export async function oneOut(d: EngineDeps, req: FastifyRequest, r: ResourceRow) {
-  return resourceOut(req, r, await namesOf(d.store.db, [r]));
+  return resourceOut(req, r, await namesOf(d.store.db, [r], d.kinds.get(r.kind)?.schemas.shows));
 }
 
 /** Places and orders a new resource of a kind inside a tenant. */
@@ -85,7 +85,7 @@ export async function createInTenant(
   body: Record<string, unknown>,
 ): Promise<ResourceRow> {
   r.schemas.check?.create?.(body);
-  const { body: spec, rows } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
+  const { body: spec, rows, all } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
   const refKinds = Object.entries(r.schemas.refs ?? {}).filter(([k]) => !k.includes('.'));
   const parentField = refKinds.find(([, k]) => k === r.schemas.parent)?.[0];
   // where it goes: its `tenant`; else its parent's tenant, or that of any resource it refers to (a port by
@@ -99,11 +99,7 @@ export async function createInTenant(
   if (!tenant && via?.tenant_uuid)
     tenant = (await resourceAccess(d.store.db, c, 'tenants', via.tenant_uuid)).row;
   if (!tenant && tenantField) tenant = rows.get(tenantField);
-  for (const [field, x] of rows)
-    if (x.kind !== 'tenants' && tenant && x.tenant_uuid !== tenant.uuid)
-      throw new OsnetError('OSNET_ERR_VALIDATION', `body.${field}: the ${x.kind} is in another tenant`, {
-        field: `body.${field}`,
-      });
+  if (tenant) requireSameTenant(all, tenant.uuid);
   if (!tenant) {
     const field = `body.${parentField ?? tenantField ?? 'tenant'}`;
     throw new OsnetError('OSNET_ERR_VALIDATION', `${field}: required (where the ${r.kind} goes)`, { field });
@@ -183,12 +179,13 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
         const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
         mayChange(access, `change ${r.kind}`);
         r.schemas.check?.patch?.(req.body as Record<string, unknown>);
-        const { body } = await resolveRefs(
+        const { body, all } = await resolveRefs(
           d.store.db,
           c,
           req.body as Record<string, unknown>,
           r.schemas.refs,
         );
+        requireSameTenant(all, row.tenant_uuid ?? '');
         const q = await queueOperation(d, req, c, row, 'update', { payload: { patch: body } });
         return reply.code(202).send(await oneOut(d, req, q.row));
       },
@@ -240,13 +237,14 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
           );
           return reply.code(202).send(await oneOut(d, req, made));
         }
-        const { body } = await resolveRefs(
+        const { body, all } = await resolveRefs(
           d.store.db,
           c,
           req.body as Record<string, unknown>,
           r.schemas.refs,
           `${action}.`,
         );
+        requireSameTenant(all, row.tenant_uuid ?? '');
         const q = await queueOperation(d, req, c, row, 'action', { action, payload: { body } });
         return reply.code(202).send(await oneOut(d, req, q.row));
       },

@@ -23,6 +23,7 @@ import type { KindBackend, KindSchemas } from '../backend/contract.ts';
 import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
 import { mayChange, resourceAccess, visibleResources } from './access.ts';
+import { type ActionAlias, registerAliases } from './aliases.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
 import { requireSameTenant, resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
@@ -33,6 +34,11 @@ export interface KindRoutes {
   backend: KindBackend;
   schemas: KindSchemas;
   creates?: Readonly<Record<string, { kind: string; field: string }>> | undefined;
+  /**
+   * An action served at another path too (the seed's `POST /api/openstack-sgp/{uuid}/rules/` is
+   * `add_rule`; `DELETE …/rules/{rule_id}/` is `remove_rule` with the path's `rule_id` as its body).
+   */
+  aliases?: readonly ActionAlias[] | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any page query of portal_resources
@@ -208,6 +214,35 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
     const target = d.kinds.get(child.kind);
     if (target) actions[action] ??= withoutField(target.schemas.create, child.field);
   }
+  const runAction = async (
+    req: FastifyRequest,
+    reply: import('fastify').FastifyReply,
+    action: string,
+    given: Record<string, unknown>,
+  ) => {
+    const c = await callerOf(d, req);
+    const uuid = (req.params as { uuid: string }).uuid;
+    const { row, access } = await resourceAccess(d.store.db, c, r.kind, uuid);
+    mayChange(access, `${action} ${r.kind}`);
+    r.schemas.check?.[action]?.(given);
+    const child = r.creates?.[action];
+    if (child) {
+      const target = d.kinds.get(child.kind);
+      if (!target) throw new OsnetError('OSNET_ERR_UNSUPPORTED', `${child.kind} are not served`);
+      const made = await createInTenant(
+        d,
+        req,
+        c,
+        { kind: child.kind, ...target },
+        { ...given, [child.field]: row.uuid },
+      );
+      return reply.code(202).send(await oneOut(d, req, made));
+    }
+    const { body, all } = await resolveRefs(d.store.db, c, given, r.schemas.refs, `${action}.`);
+    requireSameTenant(all, row.tenant_uuid ?? '');
+    const q = await queueOperation(d, req, c, row, 'action', { action, payload: { body } });
+    return reply.code(202).send(await oneOut(d, req, q.row));
+  };
   for (const [action, schema] of Object.entries(actions)) {
     const child = r.creates?.[action];
     app.post(
@@ -220,36 +255,10 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
           response: child ? childAnswer(d, child.kind) : scheduled,
         },
       },
-      async (req, reply) => {
-        const c = await callerOf(d, req);
-        const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
-        mayChange(access, `${action} ${r.kind}`);
-        r.schemas.check?.[action]?.(req.body as Record<string, unknown>);
-        if (child) {
-          const target = d.kinds.get(child.kind);
-          if (!target) throw new OsnetError('OSNET_ERR_UNSUPPORTED', `${child.kind} are not served`);
-          const made = await createInTenant(
-            d,
-            req,
-            c,
-            { kind: child.kind, ...target },
-            { ...(req.body as Record<string, unknown>), [child.field]: row.uuid },
-          );
-          return reply.code(202).send(await oneOut(d, req, made));
-        }
-        const { body, all } = await resolveRefs(
-          d.store.db,
-          c,
-          req.body as Record<string, unknown>,
-          r.schemas.refs,
-          `${action}.`,
-        );
-        requireSameTenant(all, row.tenant_uuid ?? '');
-        const q = await queueOperation(d, req, c, row, 'action', { action, payload: { body } });
-        return reply.code(202).send(await oneOut(d, req, q.row));
-      },
+      (req, reply) => runAction(req, reply, action, req.body as Record<string, unknown>),
     );
   }
+  registerAliases(app, base, { tags, aliases: r.aliases, actions, answer: scheduled, run: runAction });
 
   registerPullRetry(app, d, r.kind);
 }

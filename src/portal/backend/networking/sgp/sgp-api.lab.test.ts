@@ -1,8 +1,10 @@
 /**
- * A rule's `remote_group` through the API, against the lab as provider: a portal reference (URL or uuid)
+ * Security groups through the API, against the lab as provider. A rule's `remote_group`: a portal reference (URL or uuid)
  * to another group of the same tenant reaches Neutron as that group's id, in a create with rules, in
  * `add_rule` and in `set_rules`, and is shown back as the portal's reference (URL, uuid, name); a group
  * of another tenant, or one that names nothing, is a 400 naming the rule's field, with nothing queued.
+ * The seed's rule paths (`POST …/{uuid}/rules/`, `DELETE …/{uuid}/rules/{rule_id}/`) add and remove a
+ * rule in Neutron.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -107,6 +109,40 @@ it("remote_group: the portal's reference in, Neutron's id out, the portal's refe
   const listed = (await lp.api('GET', `/api/openstack-sgp/?tenant_uuid=${a.uuid}&name_exact=peers`))
     .body as Json[];
   assert.deepEqual((listed[0]!.rules as Rule[]).map((r) => r.remote_group).sort(), [g1.url, g2.url].sort());
+});
+
+it("the seed's rule paths: POST …/rules/ adds a rule, DELETE …/rules/{rule_id}/ removes it", async () => {
+  const g = await group(a, { name: 'seed-paths', rules: [] });
+  assert.equal((await neutronRules(g)).length, 0);
+  const add = await lp.api('POST', `/api/openstack-sgp/${g.uuid}/rules/`, {
+    protocol: 'tcp',
+    from_port: 8080,
+    to_port: 8080,
+    cidr: '10.1.0.0/16',
+  });
+  assert.equal(add.status, 202, JSON.stringify(add.body));
+  assert.equal(add.body.state, 'UPDATE_SCHEDULED');
+  const added = await settled(`/api/openstack-sgp/${g.uuid}/`);
+  assert.equal(added.state, 'OK', added.error_message);
+  const inNeutron = await neutronRules(g);
+  assert.deepEqual(
+    inNeutron.map((r) => [r.protocol, r.port_range_min, r.remote_ip_prefix]),
+    [['tcp', 8080, '10.1.0.0/16']],
+  );
+  const ruleId = (added.rules as Rule[])[0]!.id as string;
+  assert.equal(ruleId, inNeutron[0]!.id);
+  const bad = await lp.api('POST', `/api/openstack-sgp/${g.uuid}/rules/`, { protocol: 'tcp', from_port: 0 });
+  assert.equal(bad.status, 400, JSON.stringify(bad.body));
+  const del = await lp.p.api('DELETE', `/api/openstack-sgp/${g.uuid}/rules/${ruleId}/`, {
+    token: lp.staff,
+    route: '/api/openstack-sgp/{uuid}/rules/{rule_id}/',
+  });
+  lp.answers.push(del);
+  assert.equal(del.status, 202, JSON.stringify(del.body));
+  const removed = await settled(`/api/openstack-sgp/${g.uuid}/`);
+  assert.equal(removed.state, 'OK', removed.error_message);
+  assert.deepEqual(await neutronRules(g), []);
+  assert.deepEqual(removed.rules, []);
 });
 
 it("another tenant's group, or one that names nothing, is a 400 naming the rule's field; nothing queued", async () => {

@@ -3,17 +3,26 @@
  * tested on both in src/portal/jobs/): a tenant ordered through the API runs as a job and makes the real
  * Keystone project and user, network, subnet, router and security groups; the initial pull shows them in
  * the portal; a network made directly in OpenStack appears after a pull and, once deleted there, goes
- * only after the grace period; a PATCH renames the Keystone project (collision-safe); deleting the tenant
- * leaves nothing in OpenStack.
+ * only after the grace period; a PATCH renames the Keystone project (collision-safe); set_quotas is read
+ * back from Nova, Cinder and Neutron; deleting the tenant leaves nothing in OpenStack.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as cinderQuotas from '../../openstack/blockstorage/v3/quotasets/index.ts';
 import { collect } from '../../openstack/client/pagination.ts';
+import * as novaQuotas from '../../openstack/compute/v2/quotasets/index.ts';
 import { projects, users } from '../../openstack/identity/v3/index.ts';
 import type { Cloud } from '../../openstack/index.ts';
-import { networks, routers, securityGroups, subnets } from '../../openstack/networking/v2/index.ts';
+import {
+  networks,
+  quotas as neutronQuotas,
+  routers,
+  securityGroups,
+  subnets,
+} from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
+import { COMPUTE_SKIP } from '../../testing/openstack/compute-lab.ts';
 import { labCloud, testName } from '../../testing/openstack/lab.ts';
 import { type Json, type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
@@ -167,6 +176,31 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
   assert.equal((await projects.get(identity, projectId)).name, `${name}-taken-${t.uuid.slice(0, 8)}`);
   assert.equal(clash.name, `${name}-taken-${t.uuid.slice(0, 8)}`);
   await projects.remove(identity, squatter.id);
+
+  // set_quotas through the API: each service holds the limit in its own key and unit, and the tenant
+  // shows what was read back
+  const sq = await lp.api('POST', `/api/openstack-tenants/${t.uuid}/set_quotas/`, {
+    vcpu: 7,
+    storage: 5 * 1024,
+    network_count: 9,
+  });
+  assert.equal(sq.status, 202, JSON.stringify(sq.body));
+  const quoted = (await waitFor(
+    lp.api,
+    `/api/openstack-tenants/${t.uuid}/`,
+    (b) => b?.state === 'OK' || b?.state === 'ERRED',
+  ))!;
+  assert.equal(quoted.state, 'OK', quoted.error_message);
+  const shownLimits = Object.fromEntries(
+    (quoted.quotas as { name: string; limit: number }[]).map((q) => [q.name, q.limit]),
+  );
+  assert.equal((await neutronQuotas.get(net, projectId)).network, 9);
+  assert.equal(shownLimits.network_count, 9);
+  if (!COMPUTE_SKIP) {
+    assert.equal((await novaQuotas.get(await admin.service('compute'), projectId)).cores, 7);
+    assert.equal((await cinderQuotas.get(await admin.service('block-storage'), projectId)).gigabytes, 5);
+    assert.deepEqual([shownLimits.vcpu, shownLimits.storage], [7, 5 * 1024]);
+  }
 
   const del = await lp.api('DELETE', `/api/openstack-tenants/${t.uuid}/`);
   assert.equal(del.status, 202, JSON.stringify(del.body));

@@ -196,6 +196,13 @@ export interface KindSchemas {
    * resource in the portal. The record stores the backend ids, as the backend gave them.
    */
   shows?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Answer field path of objects holding a `backend_id` → the kind whose resource (in the same tenant) it
+   * names, and which of that resource's fields to show in the object besides its `uuid`, `url`, `name` and
+   * `description` (a network's `subnets`: Waldur's nested subnet with `cidr`, `gateway_ip`, …). An object
+   * the portal has no resource for keeps its `backend_id` alone.
+   */
+  embeds?: Readonly<Record<string, { kind: string; fields: readonly string[] }>> | undefined;
   /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
   parent?: string | undefined;
   /**

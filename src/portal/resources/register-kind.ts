@@ -74,12 +74,12 @@ export async function listResources(
   if (!c.staff) q = q.where(visibleResources(db, c));
   q = filterResources(q, req.query as ResourceQuery);
   const rows = await page(req, reply, q, { orderBy: 'name', shape: (r: ResourceRow) => r });
-  const names = await namesOf(db, rows, d.kinds.get(kind)?.schemas.shows);
+  const names = await namesOf(db, rows, d.kinds.get(kind)?.schemas);
   return rows.map((r) => resourceOut(req, r, names));
 }
 
 export async function oneOut(d: EngineDeps, req: FastifyRequest, r: ResourceRow) {
-  return resourceOut(req, r, await namesOf(d.store.db, [r], d.kinds.get(r.kind)?.schemas.shows));
+  return resourceOut(req, r, await namesOf(d.store.db, [r], d.kinds.get(r.kind)?.schemas));
 }
 
 /** Places and orders a new resource of a kind inside a tenant. */

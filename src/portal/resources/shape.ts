@@ -6,6 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { objectUrl } from '../api/context.ts';
+import type { KindSchemas } from '../backend/contract.ts';
 import type { PortalDB, ResourceRow } from '../store/schema.ts';
 import { RESOURCE_TYPES } from './schemas.ts';
 
@@ -16,7 +17,13 @@ export interface Names {
   /** The kind's `KindSchemas.shows`, and the resources they name: `<tenant>|<kind>|<backend id>` → row. */
   shows?: Readonly<Record<string, string>> | undefined;
   linked?: Map<string, { uuid: string; name: string }> | undefined;
+  /** The kind's `KindSchemas.embeds`, and the resources they name, keyed as `linked`. */
+  embeds?: KindSchemas['embeds'];
+  embedded?: Map<string, ResourceRow> | undefined;
 }
+
+/** What of a kind's schemas shapes its answers. */
+export type Shown = Pick<KindSchemas, 'shows' | 'embeds'> | undefined;
 
 /** Calls `at` on each value `path` reaches in `node` (through lists), with the object holding it. */
 function eachAt(
@@ -72,11 +79,49 @@ async function linkedOf(
   return out;
 }
 
+/** The resources the rows' `embeds` objects name by `backend_id` (one query per kind and page). */
+async function embeddedOf(
+  db: Kysely<PortalDB>,
+  rows: readonly ResourceRow[],
+  embeds: NonNullable<KindSchemas['embeds']>,
+): Promise<Map<string, ResourceRow>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const fields = JSON.parse(r.fields) as Record<string, unknown>;
+    for (const [path, e] of Object.entries(embeds)) {
+      const segs = path.split('.');
+      // the path names the objects; each one's backend_id is what it refers by
+      eachAt(fields, [...segs, 'backend_id'], (h, k) => {
+        if (typeof h[k] !== 'string' || !h[k]) return;
+        const ids = wanted.get(e.kind) ?? new Set<string>();
+        ids.add(h[k] as string);
+        wanted.set(e.kind, ids);
+      });
+    }
+  }
+  const tenants = [...new Set(rows.map((r) => r.tenant_uuid).filter((t): t is string => t !== null))];
+  const out = new Map<string, ResourceRow>();
+  for (const [kind, ids] of wanted) {
+    if (tenants.length === 0) break;
+    const found = await db
+      .selectFrom('portal_resources')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('tenant_uuid', 'in', tenants)
+      .where('backend_id', 'in', [...ids])
+      .execute();
+    for (const f of found) out.set(linkKey(f.tenant_uuid, kind, f.backend_id ?? ''), f);
+  }
+  return out;
+}
+
 export async function namesOf(
   db: Kysely<PortalDB>,
   rows: readonly ResourceRow[],
-  shows?: Readonly<Record<string, string>>,
+  schemas?: Shown,
 ): Promise<Names> {
+  const shows = schemas?.shows;
+  const embeds = schemas?.embeds;
   const uniq = (xs: (string | null)[]) => [...new Set(xs.filter((x): x is string => x !== null))];
   const projects = uniq(rows.map((r) => r.project_uuid));
   const customers = uniq(rows.map((r) => r.customer_uuid));
@@ -94,6 +139,7 @@ export async function namesOf(
     customers: await pick('portal_customers', customers),
     tenants: await pick('portal_resources', tenants),
     ...(shows ? { shows, linked: await linkedOf(db, rows, shows) } : {}),
+    ...(embeds ? { embeds, embedded: await embeddedOf(db, rows, embeds) } : {}),
   };
 }
 
@@ -109,6 +155,27 @@ function fieldsOut(req: FastifyRequest, r: ResourceRow, n: Names): Record<string
       h[`${k}_uuid`] = found?.uuid ?? null;
       h[`${k}_name`] = found?.name ?? null;
     });
+  for (const [path, e] of Object.entries(n.embeds ?? {})) {
+    const segs = path.split('.');
+    const embed = (o: unknown) => {
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) return o;
+      const id = (o as { backend_id?: unknown }).backend_id;
+      const found = typeof id === 'string' ? n.embedded?.get(linkKey(r.tenant_uuid, e.kind, id)) : undefined;
+      if (!found) return o;
+      const own = JSON.parse(found.fields) as Record<string, unknown>;
+      return {
+        ...o,
+        uuid: found.uuid,
+        url: objectUrl(req, `openstack-${e.kind}`, found.uuid),
+        name: found.name,
+        description: found.description,
+        ...Object.fromEntries(e.fields.filter((f) => f in own).map((f) => [f, own[f]])),
+      };
+    };
+    eachAt(fields, segs, (h, k) => {
+      h[k] = Array.isArray(h[k]) ? (h[k] as unknown[]).map(embed) : embed(h[k]);
+    });
+  }
   return fields;
 }
 

@@ -141,6 +141,12 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
   await pull();
   const imported = (await list('networks')).find((n) => n.backend_id === outside.id);
   assert.equal(imported?.state, 'OK');
+  // a network shows its subnets as Waldur nests them, from the portal's subnet resources
+  const withSubnet = (await lp.api('GET', `/api/openstack-networks/${apiNet.uuid}/`)).body as Json;
+  assert.deepEqual(
+    (withSubnet.subnets as Json[]).map((x) => [x.backend_id, x.uuid, x.name, x.cidr, x.ip_version]),
+    [[apiSub.backend_id, apiSub.uuid, `${name}-s`, '10.20.0.0/24', 4]],
+  );
   await networks.remove(net, outside.id);
   await pull();
   const marked = (await list('networks')).find((n) => n.backend_id === outside.id);

@@ -3,7 +3,7 @@ import { createProgram, runCli } from '../cli/program.ts';
 import { formatReport, runDoctor } from '../doctor/checks.ts';
 import '../openstack/error-codes.ts';
 import { registerPolicy } from '../policy/certs/cli.ts';
-import { registerBootstrap } from '../portal/cli.ts';
+import { registerPortalLauncher } from '../portal/launcher.ts';
 import { registerWireguard } from '../wireguard/cli.ts';
 
 const program = createProgram('osnet', 'OpenStack networking for every workload').option(
@@ -24,7 +24,7 @@ program
 
 registerWireguard(program);
 registerPolicy(program);
-registerBootstrap(program.command('portal').description('the tenant self-service API (osnet-portal)'));
+registerPortalLauncher(program);
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(program);

@@ -1,10 +1,10 @@
 /**
- * The portal's bootstrap command, one definition for both entry points: `osnet-portal bootstrap` and the
- * issue's `osnet portal bootstrap`. It creates the first staff user (refused while one exists, unless
- * `--force`), with the password from stdin or a generated one printed once.
+ * `osnet-portal bootstrap` (also reached as `osnet portal bootstrap`, launcher.ts): creates the first staff
+ * user (refused while one exists, unless `--force`), with the password from stdin or a generated one
+ * printed once.
  *
  * @example
- *   registerBootstrap(program.command('portal').description('the tenant self-service API'));
+ *   registerBootstrap(cli);
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';

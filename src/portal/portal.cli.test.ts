@@ -50,7 +50,7 @@ function run(
 }
 
 describe("osnet portal bootstrap (the issue's command)", () => {
-  it('is the same bootstrap as osnet-portal bootstrap', async () => {
+  it('runs osnet-portal bootstrap beside it, with its stdin, output and exit code', async () => {
     await built;
     const osnet = join(dir, 'osnet');
     await build(entryOptions('osnet', join(REPO_ROOT, 'src/cmd/osnet.ts'), osnet));

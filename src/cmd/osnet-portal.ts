@@ -6,20 +6,15 @@
  * OSNET_PORTAL_<FLAG> in the environment or a key of --config FILE; the secret key is
  * OSNET_PORTAL_SECRET_KEY or --secret-key-file.
  */
-import { join } from 'node:path';
 import { cliLogger, createProgram, runCli, wholeNumber } from '../cli/program.ts';
 import { OsnetError } from '../lib/errors.ts';
 import '../openstack/error-codes.ts';
 import '../portal/error-codes.ts';
 import '../server/error-codes.ts';
+import { dbUrl, registerBootstrap, type StoreFlags } from '../portal/cli.ts';
 import { addEngineFlags, type EngineFlags } from '../portal/jobs/flags.ts';
 import { withSettings } from '../service/settings.ts';
 import '../store/error-codes.ts';
-
-interface StoreFlags {
-  db?: string;
-  stateDir: string;
-}
 
 interface ServeFlags extends StoreFlags {
   listen: string;
@@ -32,7 +27,6 @@ interface ServeFlags extends StoreFlags {
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;
-const dbUrl = (f: StoreFlags) => f.db ?? `sqlite:${join(f.stateDir, 'portal.db')}`;
 
 const cli = createProgram(
   'osnet-portal',
@@ -137,40 +131,7 @@ const serve = withSettings(
   });
 });
 
-const bootstrap = withSettings(
-  cli
-    .command('bootstrap')
-    .description('create the first staff user (refused when one exists, unless --force)')
-    .option('--db <url>', 'store: postgres://… or sqlite:/file.db (default: sqlite:<state-dir>/portal.db)')
-    .option('--state-dir <dir>', 'where the embedded store lives', '/var/lib/osnet-portal')
-    .option('--username <name>', 'the staff user', 'admin')
-    .option('--email <address>', 'its email')
-    .option('--password-stdin', 'read the password from stdin (default: generate one and print it once)')
-    .option('--force', 'when a staff user exists: make --username staff with the new password'),
-  { envPrefix: 'OSNET_PORTAL' },
-).action(async () => {
-  const f = bootstrap.opts<
-    StoreFlags & { username: string; email?: string; passwordStdin?: boolean; force?: boolean }
-  >();
-  let password: string | undefined;
-  if (f.passwordStdin) {
-    const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
-    password = Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
-  }
-  const { openPortalStore } = await import('../portal/store/index.ts');
-  const { bootstrapStaff } = await import('../portal/bootstrap.ts');
-  const store = await openPortalStore({ url: dbUrl(f) });
-  try {
-    const r = await bootstrapStaff(store, { username: f.username, email: f.email, password, force: f.force });
-    process.stdout.write(`${r.replaced ? 'reset' : 'created'} staff user ${f.username} (${r.uuid})\n`);
-    if (r.generated) process.stdout.write(`password: ${r.password}\n(shown once: keep it now)\n`);
-  } finally {
-    await store.close();
-  }
-});
+registerBootstrap(cli);
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(cli);

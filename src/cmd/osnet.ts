@@ -3,6 +3,7 @@ import { createProgram, runCli } from '../cli/program.ts';
 import { formatReport, runDoctor } from '../doctor/checks.ts';
 import '../openstack/error-codes.ts';
 import { registerPolicy } from '../policy/certs/cli.ts';
+import { registerPortalLauncher } from '../portal/launcher.ts';
 import { registerWireguard } from '../wireguard/cli.ts';
 
 const program = createProgram('osnet', 'OpenStack networking for every workload').option(
@@ -23,6 +24,7 @@ program
 
 registerWireguard(program);
 registerPolicy(program);
+registerPortalLauncher(program);
 
 // No top-level await: every entry point stays loadable as CommonJS.
 void runCli(program);

@@ -32,8 +32,11 @@ interface Run {
   stderr: string;
 }
 
-function run(args: string[], o: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...o.env } });
+function run(
+  args: string[],
+  o: { stdin?: string; env?: NodeJS.ProcessEnv; bin?: string } = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, [o.bin ?? bin, ...args], { env: { ...process.env, ...o.env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => {
@@ -45,6 +48,23 @@ function run(args: string[], o: { stdin?: string; env?: NodeJS.ProcessEnv } = {}
   child.stdin.end(o.stdin ?? '');
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+describe("osnet portal bootstrap (the issue's command)", () => {
+  it('runs osnet-portal bootstrap beside it, with its stdin, output and exit code', async () => {
+    await built;
+    const osnet = join(dir, 'osnet');
+    await build(entryOptions('osnet', join(REPO_ROOT, 'src/cmd/osnet.ts'), osnet));
+    const state = await mkdtemp(join(dir, 'osnet-state-'));
+    const args = ['portal', 'bootstrap', '--db', `sqlite:${join(state, 'portal.db')}`, '--username', 'ops'];
+    const first = await run([...args, '--password-stdin'], { stdin: 'ops-password-1\n', bin: osnet });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^created staff user ops \([0-9a-f]{32}\)$/m);
+    assert.doesNotMatch(first.stdout, /password:/);
+    const again = await run(args, { bin: osnet });
+    assert.equal(again.code, 73, again.stderr);
+    assert.match(again.stderr, /OSNET_ERR_PORTAL_EXISTS/);
+  });
+});
 
 function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
   return spawnService([bin, ...args, '--listen', '127.0.0.1:0', '--health-listen', '127.0.0.1:0'], {

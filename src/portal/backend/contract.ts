@@ -133,6 +133,12 @@ export interface TenantSpec {
   user_username: string;
 }
 
+/** The validated body of `PATCH /api/openstack-tenants/{uuid}/` (what Waldur lets a tenant change). */
+export interface TenantPatch {
+  name?: string | undefined;
+  description?: string | undefined;
+}
+
 /**
  * The OpenStack side of a tenant: provider-level (it makes the project the other kinds live in). `create`
  * runs the whole order chain, each step idempotent by lookup, so a resumed job that runs it again makes
@@ -153,6 +159,12 @@ export interface TenantBackend {
   pullQuotas(scope: TenantScope): Promise<{ limits: QuotaValues; usage: QuotaValues }>;
   /** A new random password for the tenant user, returned for sealing. */
   changePassword(scope: TenantScope, username: string): Promise<{ password: string }>;
+  /**
+   * `PATCH /api/openstack-tenants/{uuid}/`: the new name and description of the tenant's project (Waldur's
+   * update_tenant). A name another project of the domain has is made collision-safe as at create (the
+   * marker's suffix); the answer is the project after the change.
+   */
+  update?(scope: TenantScope, patch: TenantPatch, marker: string): Promise<BackendRecord>;
   /** The tenant's project as it is now (name, description, enabled), for pulls. */
   get(scope: TenantScope): Promise<BackendRecord | undefined>;
 }
@@ -171,8 +183,26 @@ export interface KindSchemas {
   patch?: TSchema | undefined;
   /** Action name → its body schema. */
   actions?: Readonly<Record<string, TSchema>> | undefined;
-  /** Body field → kind it refers to, e.g. `{ network: 'networks' }`. Per action too: `'set_gateway.network'`. */
+  /**
+   * Body field → kind it refers to, e.g. `{ network: 'networks' }`. Per action too: `'set_gateway.network'`.
+   * A dotted path below a body field reaches into it (through lists): `'rules.remote_group'` is each rule's
+   * `remote_group` in a create body, `'set_rules.rules.remote_group'` the same in that action's body.
+   */
   refs?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Answer field path → kind whose backend ids it holds (`{ 'rules.remote_group': 'sgp' }`, through lists):
+   * the engine shows each as that resource's portal URL, with `<field>_uuid` and `<field>_name` beside it
+   * (Waldur's remote_group, remote_group_uuid, remote_group_name), or null where the tenant has no such
+   * resource in the portal. The record stores the backend ids, as the backend gave them.
+   */
+  shows?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Answer field path of objects holding a `backend_id` → the kind whose resource (in the same tenant) it
+   * names, and which of that resource's fields to show in the object besides its `uuid`, `url`, `name` and
+   * `description` (a network's `subnets`: Waldur's nested subnet with `cidr`, `gateway_ip`, …). An object
+   * the portal has no resource for keeps its `backend_id` alone.
+   */
+  embeds?: Readonly<Record<string, { kind: string; fields: readonly string[] }>> | undefined;
   /** The kind whose resource this one lives under (a subnet's `networks`); absent: directly under a tenant. */
   parent?: string | undefined;
   /**

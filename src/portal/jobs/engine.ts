@@ -43,6 +43,13 @@ export interface ProviderAccess {
   credentialsVisible(providerUuid: string): Promise<boolean>;
   /** Checks an order's or set_quotas' quotas against the offering (400 naming `field`). */
   checkQuotas?(offeringUuid: string, quotas: Record<string, number>, field: string): Promise<void>;
+  /** Every provider's uuid: the properties schedule visits each. */
+  list?(): Promise<string[]>;
+  /**
+   * The properties pull of one provider (the seed's daily pull_service_properties): in dynamic storage
+   * mode Cinder's volume types become the offering's components. Answers a one-line summary.
+   */
+  pullProperties?(providerUuid: string): Promise<string>;
   /** Called by a tenant's create job once its OpenStack side exists (the per-tenant offerings). */
   tenantCreated?(tenant: ResourceRow): Promise<void>;
 }

@@ -64,7 +64,7 @@ export function startEngine(o: EngineOptions): Engine {
   };
   const fixed: Record<string, JobHandler> = {
     tenants: tenantHandler(deps),
-    schedule: scheduleHandler(deps, o.stuckAfterMs ?? 3600_000),
+    schedule: scheduleHandler(deps, o.stuckAfterMs ?? 3600_000, o.log),
   };
   const perKind = new Map<string, JobHandler>();
   // kinds may be registered after the start (registerKind adds its kind to deps.kinds): looked up per job

@@ -15,6 +15,7 @@ import { checkTenantQuotas } from '../providers/quota-limits.ts';
 import { TENANT_TYPE } from '../providers/rows.ts';
 import { loadProviderSettings, providerFlags } from '../providers/settings.ts';
 import { createTenantOfferings } from '../providers/tenant-offerings.ts';
+import { syncVolumeTypeComponents } from '../providers/volume-types.ts';
 import type { PortalStore } from '../store/index.ts';
 import type { ProviderAccess, ProviderConnection } from './engine.ts';
 
@@ -65,6 +66,19 @@ export function providerAccess(
     async credentialsVisible(uuid) {
       if (o.credentialsVisible) return true;
       return (await providerFlags(store, uuid).catch(() => undefined))?.tenant_credentials_visible ?? false;
+    },
+    async list() {
+      const rows = await db
+        .selectFrom('portal_offerings')
+        .select('uuid')
+        .where('type', '=', TENANT_TYPE)
+        .execute();
+      return rows.map((r) => r.uuid);
+    },
+    async pullProperties(uuid) {
+      const { cloud } = await this.connect(uuid);
+      const types = await syncVolumeTypeComponents(store, secrets, uuid, cloud);
+      return types ? `volume types: ${types.join(', ') || 'none'}` : 'fixed storage mode';
     },
     checkQuotas: (offering, quotas, field) => checkTenantQuotas(store, offering, quotas, field),
     async tenantCreated(t) {

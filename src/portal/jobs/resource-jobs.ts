@@ -31,6 +31,8 @@ export interface Outcome {
   /** Fields to merge besides the record's (a tenant's quotas). */
   fields?: Record<string, unknown> | undefined;
   deleted?: boolean | undefined;
+  /** Audit events besides the outcome's own, written in its transaction (a tenant's quota changes). */
+  events?: { event_type: string; message: string; context?: Record<string, unknown> }[] | undefined;
   /** Jobs to queue in the transaction that settles this one (a new tenant's initial pulls). */
   followUp?: NewJob[] | undefined;
 }
@@ -121,6 +123,7 @@ export function resourceHandler(d: EngineDeps, ops: Readonly<Record<string, Oper
             .execute();
         }
         for (const j of outcome.followUp ?? []) await enqueue(trx, j);
+        for (const e of outcome.events ?? []) await resourceEvent(trx, fresh, { ...e, actor: p.actor });
         await resourceEvent(trx, fresh, {
           event_type: `resource_${verb(job.operation)}_succeeded`,
           message: `${job.kind} ${fresh.name}: ${what} succeeded`,

@@ -4,7 +4,9 @@
  * happens only where a conditional update of the schedule's `portal_leases` row wins (`until <= now` →
  * `until = now + interval`): one replica per interval, on SQLite and PostgreSQL alike. A run is a job
  * (`kind = schedule`), so it shows in /api/jobs/ with its progress; it queues one pull job per OK tenant
- * (visible too), and the runner's per-resource order keeps them behind the tenant's own changes.
+ * (visible too), and the runner's per-resource order keeps them behind the tenant's own changes. The
+ * properties run first pulls each provider's properties (Cinder's volume types into the offering's
+ * components in dynamic storage mode), then the tenants' projects.
  *
  * Stuck cleanup: a resource in a transitional state, unchanged for longer than `stuckAfterMs`, with no
  * queued job and no job under a live lease, will not move again by itself: it is set ERRED with a message
@@ -117,8 +119,33 @@ export async function cleanStuck(d: EngineDeps, stuckAfterMs: number): Promise<n
   return n;
 }
 
+/**
+ * The provider part of the properties schedule: each provider's properties pulled (volume types into its
+ * offering's components); one provider's failure is logged and counted, the others still run. Answers
+ * the progress line.
+ */
+export async function pullProviderProperties(
+  d: EngineDeps,
+  report: (step: string) => Promise<void>,
+  log?: Logger,
+): Promise<string> {
+  const providers = (await d.providers.list?.()) ?? [];
+  const failed: string[] = [];
+  for (const [i, uuid] of providers.entries()) {
+    try {
+      await d.providers.pullProperties?.(uuid);
+    } catch (err) {
+      failed.push(uuid);
+      log?.warn({ err, provider: uuid }, 'schedules: properties pull of a provider failed');
+    }
+    await report(`${i + 1}/${providers.length} providers' properties pulled`);
+  }
+  const failures = failed.length > 0 ? ` (${failed.length} failed: ${failed.join(', ')})` : '';
+  return `${providers.length} providers' properties pulled${failures}`;
+}
+
 /** The job handler of schedule runs (`kind = schedule`, `operation = <schedule name>`). */
-export function scheduleHandler(d: EngineDeps, stuckAfterMs: number): JobHandler {
+export function scheduleHandler(d: EngineDeps, stuckAfterMs: number, log?: Logger): JobHandler {
   return {
     async run(job, ctx) {
       if (job.operation === 'stuck') {
@@ -128,6 +155,8 @@ export function scheduleHandler(d: EngineDeps, stuckAfterMs: number): JobHandler
       }
       const payload = pullPayload(d, job.operation);
       if (!payload) throw new Error(`no schedule ${job.operation}`);
+      const providers =
+        job.operation === 'properties' ? `${await pullProviderProperties(d, ctx.report, log)}; ` : '';
       const tenants = await d.store.db
         .selectFrom('portal_resources')
         .select(['uuid', 'provider_uuid'])
@@ -145,9 +174,9 @@ export function scheduleHandler(d: EngineDeps, stuckAfterMs: number): JobHandler
         });
         i++;
         if (i % 50 === 0 || i === tenants.length)
-          await ctx.report(`${i}/${tenants.length} tenant pulls queued`);
+          await ctx.report(`${providers}${i}/${tenants.length} tenant pulls queued`);
       }
-      if (tenants.length === 0) await ctx.report('no tenants');
+      if (tenants.length === 0) await ctx.report(`${providers}no tenants`);
       d.wake();
     },
   };

@@ -9,6 +9,7 @@ import { ERRED, OK } from '../resources/states.ts';
 import { now } from '../store/index.ts';
 import type { ResourceRow } from '../store/schema.ts';
 import { type EngineDeps, parseFields, scopeOf } from './engine.ts';
+import { type Actor, resourceEvent } from './events.ts';
 import { errorText } from './faults.ts';
 import { pullErrors, pullTenant } from './pull.ts';
 import { resourceHandler } from './resource-jobs.ts';
@@ -20,6 +21,8 @@ export interface TenantPullPayload {
   quotas?: boolean | undefined;
   /** The tenant's own project (name, description). */
   project?: boolean | undefined;
+  /** Who asked (a user's pull; none for a schedule's). */
+  actor?: Actor | undefined;
 }
 
 export function quotasField(limits: QuotaValues, usage: QuotaValues) {
@@ -28,9 +31,31 @@ export function quotasField(limits: QuotaValues, usage: QuotaValues) {
     .map((name) => ({ name, limit: limits[name] ?? -1, usage: usage[name] ?? 0 }));
 }
 
+type QuotaRow = { name: string; limit: number; usage: number };
+
+/**
+ * Waldur's `openstack_tenant_quota_limit_updated`, one per limit that changed from a known value (the
+ * first quotas a tenant gets are not a change), with `quota_name`, `limit` and `old_limit`.
+ */
+export function quotaEvents(t: ResourceRow, quotas: readonly QuotaRow[]) {
+  const before = new Map(((parseFields(t).quotas ?? []) as QuotaRow[]).map((q) => [q.name, q.limit]));
+  return quotas.flatMap((q) => {
+    const old = before.get(q.name);
+    if (old === undefined || old === q.limit) return [];
+    return [
+      {
+        event_type: 'openstack_tenant_quota_limit_updated',
+        message: `${q.name} quota limit has been changed from ${old} to ${q.limit} for tenant ${t.name}.`,
+        context: { quota_name: q.name, limit: q.limit, old_limit: old },
+      },
+    ];
+  });
+}
+
 async function pullQuotas(d: EngineDeps, t: ResourceRow) {
   const q = await d.tenants.pullQuotas(await scopeOf(d, t));
-  return { quotas: quotasField(q.limits, q.usage) };
+  const quotas = quotasField(q.limits, q.usage);
+  return { fields: { quotas }, events: quotaEvents(t, quotas) };
 }
 
 /** The tenant's pull: returns the failures, one message per part (empty: none). */
@@ -85,11 +110,14 @@ export async function pullWholeTenant(
         .where('uuid', '=', t.uuid)
         .executeTakeFirstOrThrow();
       const q = await pullQuotas(d, fresh);
-      await db
-        .updateTable('portal_resources')
-        .set({ fields: JSON.stringify({ ...parseFields(fresh), ...q }), modified: now() })
-        .where('uuid', '=', t.uuid)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('portal_resources')
+          .set({ fields: JSON.stringify({ ...parseFields(fresh), ...q.fields }), modified: now() })
+          .where('uuid', '=', t.uuid)
+          .execute();
+        for (const e of q.events) await resourceEvent(trx, fresh, { ...e, actor: p.actor });
+      });
     } catch (err) {
       errors.push(`quotas: ${errorText(err)}`);
     }
@@ -122,6 +150,11 @@ export function tenantHandler(d: EngineDeps): JobHandler {
         ],
       };
     },
+    async update(r, _job, ctx, p) {
+      if (!d.tenants.update) throw new OsnetError('OSNET_ERR_UNSUPPORTED', 'tenants cannot be updated');
+      await ctx.report('update project');
+      return { record: await d.tenants.update(await scopeOf(d, r), p.patch ?? {}, r.uuid) };
+    },
     async delete(r, _job, ctx) {
       if (r.backend_id) await d.tenants.delete(await scopeOf(d, r), ctx.report);
       return { deleted: true };
@@ -133,10 +166,10 @@ export function tenantHandler(d: EngineDeps): JobHandler {
           await ctx.report('push quotas');
           await d.tenants.setQuotas(scope, (p.body?.quotas ?? p.body ?? {}) as QuotaValues);
           await ctx.report('pull quotas');
-          return { fields: await pullQuotas(d, r) };
+          return pullQuotas(d, r);
         }
         case 'pull_quotas':
-          return { fields: await pullQuotas(d, r) };
+          return pullQuotas(d, r);
         case 'change_password': {
           const username = String(parseFields(r).user_username ?? '');
           const { password } = await d.tenants.changePassword(scope, username);

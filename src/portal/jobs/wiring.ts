@@ -29,8 +29,26 @@ import type { EngineWiring } from '../server.ts';
 import type { PortalStore } from '../store/index.ts';
 import { type ProviderAccessOptions, providerAccess } from './provider-access.ts';
 
-const k = (kind: string, backend: unknown, schemas: KindRoutes['schemas'], creates?: KindRoutes['creates']) =>
-  ({ kind, backend: backend as KindBackend, schemas, ...(creates ? { creates } : {}) }) satisfies KindRoutes;
+const k = (
+  kind: string,
+  backend: unknown,
+  schemas: KindRoutes['schemas'],
+  creates?: KindRoutes['creates'],
+  aliases?: KindRoutes['aliases'],
+) =>
+  ({
+    kind,
+    backend: backend as KindBackend,
+    schemas,
+    ...(creates ? { creates } : {}),
+    ...(aliases ? { aliases } : {}),
+  }) satisfies KindRoutes;
+
+/** The seed's rule paths (seed 001: `POST /api/openstack-sgp/{uuid}/rules/`, `DELETE …/rules/{rule_id}/`). */
+const SEED_RULE_PATHS: KindRoutes['aliases'] = [
+  { method: 'POST', path: 'rules/', action: 'add_rule' },
+  { method: 'DELETE', path: 'rules/:rule_id/', action: 'remove_rule', params: { rule_id: 'rule_id' } },
+];
 
 export const NETWORKING_KINDS: readonly KindRoutes[] = [
   k('networks', networksBackend, networkSchemas, { create_subnet: { kind: 'subnets', field: 'network' } }),
@@ -38,7 +56,7 @@ export const NETWORKING_KINDS: readonly KindRoutes[] = [
   k('routers', routersBackend, routerSchemas),
   k('ports', portsBackend, portSchemas),
   k('floating-ips', floatingIpsBackend, floatingIpSchemas),
-  k('sgp', securityGroupsBackend, securityGroupSchemas),
+  k('sgp', securityGroupsBackend, securityGroupSchemas, undefined, SEED_RULE_PATHS),
   k('network-rbac-policies', rbacBackend, rbacSchemas),
 ];
 

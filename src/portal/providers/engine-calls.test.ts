@@ -1,7 +1,8 @@
 /**
  * What the job engine calls on offerings, on both stores with the lab as the cloud: the volume type
  * components follow Cinder, tenant quotas are checked against the components, per-tenant Instance and
- * Volume offerings are made once (and hold their provider's deletion back), the provider's flags.
+ * Volume offerings are made once (and hold their provider's deletion back, as its tenants do), the
+ * provider's flags.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
@@ -114,6 +115,52 @@ describeStores('offerings for the engine', (ctx) => {
       w.ok(await w.call('DELETE', `${OFFERINGS}${o.uuid}/`, { token: w.users.ownerA }), 204);
     w.ok(await w.call('DELETE', `${OFFERINGS}${offering}/`, { token: w.users.ownerA }), 204);
     assert.equal((await w.call('GET', `${OFFERINGS}${offering}/`, { token: w.staff })).status, 404);
+  });
+
+  it('an offering with tenants on it is not deleted (409 naming how many), for staff neither', async () => {
+    const o = w.ok(
+      await w.call('POST', `${OFFERINGS}?validate=false`, {
+        token: w.users.ownerA,
+        body: w.body({ plugin_options: { automatically_create_private_offering: false } }),
+      }),
+      201,
+    );
+    const at = new Date().toISOString();
+    const tenants = ['c', 'd'].map((ch) => ({
+      uuid: ch.repeat(32),
+      kind: 'tenants',
+      tenant_uuid: null,
+      project_uuid: w.projectA,
+      customer_uuid: w.orgs.A!,
+      provider_uuid: o.uuid,
+      offering_uuid: o.uuid,
+      parent_uuid: null,
+      name: `t-${ch}`,
+      description: '',
+      state: ch === 'c' ? 'OK' : 'DELETION_SCHEDULED',
+      runtime_state: '',
+      backend_id: `project-${ch}`,
+      error_message: '',
+      action: '',
+      fields: '{}',
+      secrets: null,
+      backend_missing_since: null,
+      created: at,
+      modified: at,
+    }));
+    await w.p.store.db.insertInto('portal_resources').values(tenants).execute();
+    for (const token of [w.users.ownerA, w.staff]) {
+      const r = await w.call('DELETE', `${OFFERINGS}${o.uuid}/`, { token });
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'OSNET_ERR_PORTAL_STATE');
+      assert.match(r.body.error.message, /has resources: 2 tenants/);
+    }
+    w.ok(await w.call('GET', `${OFFERINGS}${o.uuid}/`, { token: w.staff }), 200);
+    await w.p.store.db.deleteFrom('portal_resources').where('uuid', '=', tenants[0]!.uuid).execute();
+    const one = await w.call('DELETE', `${OFFERINGS}${o.uuid}/`, { token: w.staff });
+    assert.match(one.body.error.message, /has resources: 1 tenant \(/);
+    await w.p.store.db.deleteFrom('portal_resources').where('uuid', '=', tenants[1]!.uuid).execute();
+    w.ok(await w.call('DELETE', `${OFFERINGS}${o.uuid}/`, { token: w.users.ownerA }), 204);
   });
 
   it('the provider flag turns per-tenant offerings off', async () => {

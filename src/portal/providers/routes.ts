@@ -264,6 +264,20 @@ export function registerProviderRoutes(app: App, d: PortalDeps): void {
       const { row, access } = await offeringAccess(db, await callerOf(d, req), req.params.uuid);
       allow(access, ['staff', 'owner'], 'delete an offering');
       await db.transaction().execute(async (trx) => {
+        // Waldur refuses an offering with resources ("Offering was not deleted since it has resources",
+        // a ProtectedError for staff): a tenant's teardown needs its provider, being deleted ones too
+        const tenants = await trx
+          .selectFrom('portal_resources')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('kind', '=', 'tenants')
+          .where((eb) => eb.or([eb('provider_uuid', '=', row.uuid), eb('offering_uuid', '=', row.uuid)]))
+          .executeTakeFirstOrThrow();
+        const n = Number(tenants.n);
+        if (n > 0)
+          throw new OsnetError(
+            'OSNET_ERR_PORTAL_STATE',
+            `Offering was not deleted since it has resources: ${n} tenant${n === 1 ? '' : 's'} (delete ${n === 1 ? 'it' : 'them'} first)`,
+          );
         const child = await trx
           .selectFrom('portal_offerings')
           .select('uuid')

@@ -14,8 +14,10 @@ import { resourceAccess } from './access.ts';
 
 export interface Resolved {
   body: Record<string, unknown>;
-  /** Body field → the resource it named (the first one, for a list). */
+  /** Top-level body field → the resource it named (the first one, for a list). */
   rows: Map<string, ResourceRow>;
+  /** Every resource named, by the field path that named it (`body.rules[1].remote_group`). */
+  all: [string, ResourceRow][];
 }
 
 async function one(db: Kysely<PortalDB>, c: Caller, kind: string, ref: unknown, field: string) {
@@ -39,7 +41,32 @@ async function one(db: Kysely<PortalDB>, c: Caller, kind: string, ref: unknown, 
   return row;
 }
 
-/** `refs` keys are body fields, or `<action>.<field>` for an action's body (`prefix` = `<action>.`). */
+/** Replaces what `segs` reaches below `node` (lists walked element by element) with `at`'s answer. */
+async function walk(
+  node: unknown,
+  segs: readonly string[],
+  path: string,
+  at: (value: unknown, path: string) => Promise<unknown>,
+): Promise<unknown> {
+  if (node === undefined || node === null) return node;
+  if (Array.isArray(node)) {
+    const out = [];
+    for (const [i, v] of node.entries()) out.push(await walk(v, segs, `${path}[${i}]`, at));
+    return out;
+  }
+  if (segs.length === 0) return at(node, path);
+  if (typeof node !== 'object') return node;
+  const [head, ...rest] = segs as [string, ...string[]];
+  const obj = node as Record<string, unknown>;
+  if (!(head in obj)) return node;
+  return { ...obj, [head]: await walk(obj[head], rest, `${path}.${head}`, at) };
+}
+
+/**
+ * `refs` keys are body field paths, or `<action>.<path>` for an action's body (`prefix` = `<action>.`).
+ * Without a prefix a dotted key is a path into the body only when its first part is a field of the body
+ * (`rules.remote_group`); otherwise it is an action's (`add_interface.port`).
+ */
 export async function resolveRefs(
   db: Kysely<PortalDB>,
   c: Caller,
@@ -47,24 +74,27 @@ export async function resolveRefs(
   refs: Readonly<Record<string, string>> | undefined,
   prefix = '',
 ): Promise<Resolved> {
-  const out = { ...body };
+  let out: Record<string, unknown> = { ...body };
   const rows = new Map<string, ResourceRow>();
+  const all: [string, ResourceRow][] = [];
   for (const [key, kind] of Object.entries(refs ?? {})) {
-    if (prefix ? !key.startsWith(prefix) : key.includes('.')) continue;
-    const field = key.slice(prefix.length);
-    const value = body[field];
-    if (value === undefined || value === null) continue;
-    const path = `body.${field}`;
-    if (Array.isArray(value)) {
-      const found = [];
-      for (const [i, v] of value.entries()) found.push(await one(db, c, kind, v, `${path}[${i}]`));
-      out[field] = found.map((r) => r.backend_id);
-      if (found[0]) rows.set(field, found[0]);
-    } else {
-      const r = await one(db, c, kind, value, path);
-      out[field] = r.backend_id;
-      rows.set(field, r);
-    }
+    if (prefix && !key.startsWith(prefix)) continue;
+    const segs = key.slice(prefix.length).split('.');
+    if (!prefix && segs.length > 1 && !(segs[0]! in body)) continue;
+    const top = segs[0]!;
+    out = (await walk(out, segs, 'body', async (ref, path) => {
+      const r = await one(db, c, kind, ref, path);
+      all.push([path, r]);
+      if (segs.length === 1 && !rows.has(top)) rows.set(top, r);
+      return r.backend_id;
+    })) as Record<string, unknown>;
   }
-  return { body: out, rows };
+  return { body: out, rows, all };
+}
+
+/** A reference into another tenant is a 400 naming its field (tenants themselves excepted). */
+export function requireSameTenant(all: readonly [string, ResourceRow][], tenantUuid: string): void {
+  for (const [field, x] of all)
+    if (x.kind !== 'tenants' && x.tenant_uuid !== tenantUuid)
+      throw new OsnetError('OSNET_ERR_VALIDATION', `${field}: the ${x.kind} is in another tenant`, { field });
 }

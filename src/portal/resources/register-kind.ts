@@ -23,8 +23,9 @@ import type { KindBackend, KindSchemas } from '../backend/contract.ts';
 import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
 import { mayChange, resourceAccess, visibleResources } from './access.ts';
+import { type ActionAlias, registerAliases } from './aliases.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
-import { resolveRefs } from './refs.ts';
+import { requireSameTenant, resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
 import { namesOf, resourceOut } from './shape.ts';
 
@@ -33,6 +34,11 @@ export interface KindRoutes {
   backend: KindBackend;
   schemas: KindSchemas;
   creates?: Readonly<Record<string, { kind: string; field: string }>> | undefined;
+  /**
+   * An action served at another path too (the seed's `POST /api/openstack-sgp/{uuid}/rules/` is
+   * `add_rule`; `DELETE …/rules/{rule_id}/` is `remove_rule` with the path's `rule_id` as its body).
+   */
+  aliases?: readonly ActionAlias[] | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any page query of portal_resources
@@ -68,12 +74,12 @@ export async function listResources(
   if (!c.staff) q = q.where(visibleResources(db, c));
   q = filterResources(q, req.query as ResourceQuery);
   const rows = await page(req, reply, q, { orderBy: 'name', shape: (r: ResourceRow) => r });
-  const names = await namesOf(db, rows);
+  const names = await namesOf(db, rows, d.kinds.get(kind)?.schemas);
   return rows.map((r) => resourceOut(req, r, names));
 }
 
 export async function oneOut(d: EngineDeps, req: FastifyRequest, r: ResourceRow) {
-  return resourceOut(req, r, await namesOf(d.store.db, [r]));
+  return resourceOut(req, r, await namesOf(d.store.db, [r], d.kinds.get(r.kind)?.schemas));
 }
 
 /** Places and orders a new resource of a kind inside a tenant. */
@@ -85,7 +91,7 @@ export async function createInTenant(
   body: Record<string, unknown>,
 ): Promise<ResourceRow> {
   r.schemas.check?.create?.(body);
-  const { body: spec, rows } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
+  const { body: spec, rows, all } = await resolveRefs(d.store.db, c, body, r.schemas.refs);
   const refKinds = Object.entries(r.schemas.refs ?? {}).filter(([k]) => !k.includes('.'));
   const parentField = refKinds.find(([, k]) => k === r.schemas.parent)?.[0];
   // where it goes: its `tenant`; else its parent's tenant, or that of any resource it refers to (a port by
@@ -99,11 +105,7 @@ export async function createInTenant(
   if (!tenant && via?.tenant_uuid)
     tenant = (await resourceAccess(d.store.db, c, 'tenants', via.tenant_uuid)).row;
   if (!tenant && tenantField) tenant = rows.get(tenantField);
-  for (const [field, x] of rows)
-    if (x.kind !== 'tenants' && tenant && x.tenant_uuid !== tenant.uuid)
-      throw new OsnetError('OSNET_ERR_VALIDATION', `body.${field}: the ${x.kind} is in another tenant`, {
-        field: `body.${field}`,
-      });
+  if (tenant) requireSameTenant(all, tenant.uuid);
   if (!tenant) {
     const field = `body.${parentField ?? tenantField ?? 'tenant'}`;
     throw new OsnetError('OSNET_ERR_VALIDATION', `${field}: required (where the ${r.kind} goes)`, { field });
@@ -183,12 +185,13 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
         const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
         mayChange(access, `change ${r.kind}`);
         r.schemas.check?.patch?.(req.body as Record<string, unknown>);
-        const { body } = await resolveRefs(
+        const { body, all } = await resolveRefs(
           d.store.db,
           c,
           req.body as Record<string, unknown>,
           r.schemas.refs,
         );
+        requireSameTenant(all, row.tenant_uuid ?? '');
         const q = await queueOperation(d, req, c, row, 'update', { payload: { patch: body } });
         return reply.code(202).send(await oneOut(d, req, q.row));
       },
@@ -211,6 +214,35 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
     const target = d.kinds.get(child.kind);
     if (target) actions[action] ??= withoutField(target.schemas.create, child.field);
   }
+  const runAction = async (
+    req: FastifyRequest,
+    reply: import('fastify').FastifyReply,
+    action: string,
+    given: Record<string, unknown>,
+  ) => {
+    const c = await callerOf(d, req);
+    const uuid = (req.params as { uuid: string }).uuid;
+    const { row, access } = await resourceAccess(d.store.db, c, r.kind, uuid);
+    mayChange(access, `${action} ${r.kind}`);
+    r.schemas.check?.[action]?.(given);
+    const child = r.creates?.[action];
+    if (child) {
+      const target = d.kinds.get(child.kind);
+      if (!target) throw new OsnetError('OSNET_ERR_UNSUPPORTED', `${child.kind} are not served`);
+      const made = await createInTenant(
+        d,
+        req,
+        c,
+        { kind: child.kind, ...target },
+        { ...given, [child.field]: row.uuid },
+      );
+      return reply.code(202).send(await oneOut(d, req, made));
+    }
+    const { body, all } = await resolveRefs(d.store.db, c, given, r.schemas.refs, `${action}.`);
+    requireSameTenant(all, row.tenant_uuid ?? '');
+    const q = await queueOperation(d, req, c, row, 'action', { action, payload: { body } });
+    return reply.code(202).send(await oneOut(d, req, q.row));
+  };
   for (const [action, schema] of Object.entries(actions)) {
     const child = r.creates?.[action];
     app.post(
@@ -223,35 +255,10 @@ export function registerKind(app: App, d: EngineDeps, r: KindRoutes): void {
           response: child ? childAnswer(d, child.kind) : scheduled,
         },
       },
-      async (req, reply) => {
-        const c = await callerOf(d, req);
-        const { row, access } = await resourceAccess(d.store.db, c, r.kind, req.params.uuid);
-        mayChange(access, `${action} ${r.kind}`);
-        r.schemas.check?.[action]?.(req.body as Record<string, unknown>);
-        if (child) {
-          const target = d.kinds.get(child.kind);
-          if (!target) throw new OsnetError('OSNET_ERR_UNSUPPORTED', `${child.kind} are not served`);
-          const made = await createInTenant(
-            d,
-            req,
-            c,
-            { kind: child.kind, ...target },
-            { ...(req.body as Record<string, unknown>), [child.field]: row.uuid },
-          );
-          return reply.code(202).send(await oneOut(d, req, made));
-        }
-        const { body } = await resolveRefs(
-          d.store.db,
-          c,
-          req.body as Record<string, unknown>,
-          r.schemas.refs,
-          `${action}.`,
-        );
-        const q = await queueOperation(d, req, c, row, 'action', { action, payload: { body } });
-        return reply.code(202).send(await oneOut(d, req, q.row));
-      },
+      (req, reply) => runAction(req, reply, action, req.body as Record<string, unknown>),
     );
   }
+  registerAliases(app, base, { tags, aliases: r.aliases, actions, answer: scheduled, run: runAction });
 
   registerPullRetry(app, d, r.kind);
 }

@@ -1,6 +1,6 @@
 /**
  * `/api/openstack-tenants/`: order a tenant (`service_settings` or `offering`, and `project`), list, get,
- * delete (the ordered teardown), and the actions `set_quotas`, `pull_quotas`, `quotas` (GET),
+ * PATCH (name, description: pushed to the Keystone project), delete (the ordered teardown), and the actions `set_quotas`, `pull_quotas`, `quotas` (GET),
  * `change_password`, `create_network`, `create_security_group`, `create_floating_ip`, `pull`, `retry`.
  * Each change is a job (tenant-jobs.ts) and answers 202.
  *
@@ -28,7 +28,15 @@ import {
 import { ResourceQuery, resourceSchema } from '../resources/schemas.ts';
 import { namesOf, resourceOut } from '../resources/shape.ts';
 import type { ResourceRow } from '../store/schema.ts';
-import { Empty, Quota, Quotas, TenantCreateBody, TenantFields } from './schemas.ts';
+import {
+  Empty,
+  Quota,
+  Quotas,
+  TENANT_PATCHABLE,
+  TenantCreateBody,
+  TenantFields,
+  tenantPatchSchema,
+} from './schemas.ts';
 
 const tags = ['openstack-tenants'];
 const base = '/api/openstack-tenants/';
@@ -137,6 +145,29 @@ export function registerTenantRoutes(app: App, d: EngineDeps): void {
       const { row, access } = await resourceAccess(db, await callerOf(d, req), 'tenants', req.params.uuid);
       const detail = ['staff', 'owner', 'manager'].includes(access) ? 'credentials' : undefined;
       return (await tenantOut(req, [row], detail))[0]!;
+    },
+  );
+
+  app.patch(
+    `${base}:uuid/`,
+    { schema: { tags, params: UuidParams, body: tenantPatchSchema(Tenant), response: scheduled } },
+    async (req, reply) => {
+      const c = await callerOf(d, req);
+      const body = req.body as Record<string, unknown>;
+      const readOnly = Object.keys(body).find((k) => !(TENANT_PATCHABLE as readonly string[]).includes(k));
+      if (readOnly)
+        throw new OsnetError(
+          'OSNET_ERR_VALIDATION',
+          `body.${readOnly}: read-only once the tenant is ordered`,
+          {
+            field: `body.${readOnly}`,
+          },
+        );
+      const { row, access } = await resourceAccess(db, c, 'tenants', req.params.uuid);
+      mayChange(access, 'change a tenant');
+      const patch = Object.fromEntries(TENANT_PATCHABLE.flatMap((k) => (k in body ? [[k, body[k]]] : [])));
+      const q = await queueOperation(d, req, c, row, 'update', { payload: { patch } });
+      return reply.code(202).send((await tenantOut(req, [q.row]))[0]!);
     },
   );
 

@@ -84,3 +84,31 @@ export type TenantCreateBody = {
 };
 
 export const Empty = Type.Object({}, closed);
+
+/**
+ * What Waldur lets a PATCH of a tenant change: name and description (pushed to the Keystone project,
+ * Waldur's TenantUpdateExecutor/update_tenant). The tenant's other fields are listed so a PATCH naming one
+ * is a 400 saying it is read-only, not that the field is unknown: Waldur's read-only and protected fields
+ * (project, service_settings, user_username, subnet_cidr, user_password, internal/external_network_id,
+ * backend_id, error_message) and the rest of the answer; quotas change through `set_quotas`.
+ */
+export const TENANT_PATCHABLE = ['name', 'description'] as const;
+
+export function tenantPatchSchema(answer: { properties: Record<string, unknown> }) {
+  const readOnly = [...Object.keys(answer.properties), ...Object.keys(TenantCreateBody.properties)].filter(
+    (k) => !(TENANT_PATCHABLE as readonly string[]).includes(k),
+  );
+  return Type.Object(
+    {
+      name: Type.Optional(TenantCreateBody.properties.name),
+      description: Type.Optional(Type.String({ maxLength: 2000 })),
+      ...Object.fromEntries(
+        [...new Set(readOnly)].map((k) => [
+          k,
+          Type.Optional(Type.Unknown({ description: 'read-only: a PATCH naming it is a 400' })),
+        ]),
+      ),
+    },
+    closed,
+  );
+}

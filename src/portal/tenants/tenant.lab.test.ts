@@ -3,16 +3,26 @@
  * tested on both in src/portal/jobs/): a tenant ordered through the API runs as a job and makes the real
  * Keystone project and user, network, subnet, router and security groups; the initial pull shows them in
  * the portal; a network made directly in OpenStack appears after a pull and, once deleted there, goes
- * only after the grace period; deleting the tenant leaves nothing in OpenStack.
+ * only after the grace period; a PATCH renames the Keystone project (collision-safe); set_quotas is read
+ * back from Nova, Cinder and Neutron; deleting the tenant leaves nothing in OpenStack.
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as cinderQuotas from '../../openstack/blockstorage/v3/quotasets/index.ts';
 import { collect } from '../../openstack/client/pagination.ts';
+import * as novaQuotas from '../../openstack/compute/v2/quotasets/index.ts';
 import { projects, users } from '../../openstack/identity/v3/index.ts';
 import type { Cloud } from '../../openstack/index.ts';
-import { networks, routers, securityGroups, subnets } from '../../openstack/networking/v2/index.ts';
+import {
+  networks,
+  quotas as neutronQuotas,
+  routers,
+  securityGroups,
+  subnets,
+} from '../../openstack/networking/v2/index.ts';
 import { Cleanup } from '../../testing/openstack/cleanup.ts';
+import { COMPUTE_SKIP } from '../../testing/openstack/compute-lab.ts';
 import { labCloud, testName } from '../../testing/openstack/lab.ts';
 import { type Json, type LabPortal, labPortal, waitFor } from '../../testing/portal/lab-portal.ts';
 import { labProviderSettings } from '../../testing/portal/provider.ts';
@@ -131,6 +141,12 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
   await pull();
   const imported = (await list('networks')).find((n) => n.backend_id === outside.id);
   assert.equal(imported?.state, 'OK');
+  // a network shows its subnets as Waldur nests them, from the portal's subnet resources
+  const withSubnet = (await lp.api('GET', `/api/openstack-networks/${apiNet.uuid}/`)).body as Json;
+  assert.deepEqual(
+    (withSubnet.subnets as Json[]).map((x) => [x.backend_id, x.uuid, x.name, x.cidr, x.ip_version]),
+    [[apiSub.backend_id, apiSub.uuid, `${name}-s`, '10.20.0.0/24', 4]],
+  );
   await networks.remove(net, outside.id);
   await pull();
   const marked = (await list('networks')).find((n) => n.backend_id === outside.id);
@@ -141,6 +157,56 @@ it('a tenant ordered through the API exists in OpenStack, its contents are pulle
     (await list('networks')).find((n) => n.backend_id === outside.id),
     undefined,
   );
+
+  // PATCH: the name and description go to the Keystone project through a job; a name another project
+  // holds gets the marker's suffix, as at create
+  const patched = async (body: Record<string, unknown>) => {
+    const r = await lp.api('PATCH', `/api/openstack-tenants/${t.uuid}/`, body);
+    assert.equal(r.status, 202, JSON.stringify(r.body));
+    assert.equal(r.body.state, 'UPDATE_SCHEDULED');
+    const done = (await waitFor(
+      lp.api,
+      `/api/openstack-tenants/${t.uuid}/`,
+      (b) => b?.state === 'OK' || b?.state === 'ERRED',
+    ))!;
+    assert.equal(done.state, 'OK', done.error_message);
+    return done;
+  };
+  const renamed = await patched({ name: `${name}-renamed`, description: 'changed through the portal' });
+  const p2 = await projects.get(identity, projectId);
+  assert.deepEqual([p2.name, p2.description], [`${name}-renamed`, 'changed through the portal']);
+  assert.equal(renamed.name, p2.name);
+  const squatter = await projects.create(identity, { name: `${name}-taken`, domain_id: 'default' });
+  cleanup.defer(() => projects.remove(identity, squatter.id).catch(() => undefined));
+  const clash = await patched({ name: `${name}-taken` });
+  assert.equal((await projects.get(identity, projectId)).name, `${name}-taken-${t.uuid.slice(0, 8)}`);
+  assert.equal(clash.name, `${name}-taken-${t.uuid.slice(0, 8)}`);
+  await projects.remove(identity, squatter.id);
+
+  // set_quotas through the API: each service holds the limit in its own key and unit, and the tenant
+  // shows what was read back
+  const sq = await lp.api('POST', `/api/openstack-tenants/${t.uuid}/set_quotas/`, {
+    vcpu: 7,
+    storage: 5 * 1024,
+    network_count: 9,
+  });
+  assert.equal(sq.status, 202, JSON.stringify(sq.body));
+  const quoted = (await waitFor(
+    lp.api,
+    `/api/openstack-tenants/${t.uuid}/`,
+    (b) => b?.state === 'OK' || b?.state === 'ERRED',
+  ))!;
+  assert.equal(quoted.state, 'OK', quoted.error_message);
+  const shownLimits = Object.fromEntries(
+    (quoted.quotas as { name: string; limit: number }[]).map((q) => [q.name, q.limit]),
+  );
+  assert.equal((await neutronQuotas.get(net, projectId)).network, 9);
+  assert.equal(shownLimits.network_count, 9);
+  if (!COMPUTE_SKIP) {
+    assert.equal((await novaQuotas.get(await admin.service('compute'), projectId)).cores, 7);
+    assert.equal((await cinderQuotas.get(await admin.service('block-storage'), projectId)).gigabytes, 5);
+    assert.deepEqual([shownLimits.vcpu, shownLimits.storage], [7, 5 * 1024]);
+  }
 
   const del = await lp.api('DELETE', `/api/openstack-tenants/${t.uuid}/`);
   assert.equal(del.status, 202, JSON.stringify(del.body));

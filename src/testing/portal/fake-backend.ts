@@ -256,6 +256,14 @@ export function fakeTenantBackend(cloud: FakeCloud): TenantBackend {
         const usage = { network_count: cloud.of('networks', scope.projectId).length };
         return { limits: { ...(p?.quotas ?? {}) }, usage };
       }),
+    update: (scope, patch) =>
+      call('update', () => {
+        const p = cloud.projects.get(scope.projectId);
+        if (!p) throw badRequest();
+        if (patch.name !== undefined) p.name = patch.name;
+        if (patch.description !== undefined) p.description = patch.description;
+        return projectRecord(scope.projectId);
+      }),
     changePassword: (scope) => call('changePassword', () => ({ password: `pw-${scope.projectId}-${++ids}` })),
     get: (scope) =>
       call('get', () => (cloud.projects.has(scope.projectId) ? projectRecord(scope.projectId) : undefined)),

@@ -34,7 +34,10 @@ export interface ProviderWorld {
   close(): Promise<void>;
 }
 
-export function providerWorld(url: () => string): ProviderWorld {
+export function providerWorld(
+  url: () => string,
+  o: { engine?: NonNullable<Parameters<typeof testPortal>[1]>['engine'] } = {},
+): ProviderWorld {
   const w = {
     users: {},
     orgs: {},
@@ -71,7 +74,7 @@ export function providerWorld(url: () => string): ProviderWorld {
     }),
     async open() {
       w.lab = await labProviderSettings();
-      w.p = await testPortal(url());
+      w.p = await testPortal(url(), o.engine ? { engine: o.engine } : {});
       w.staff = await w.p.login('admin', w.p.adminPassword);
       for (const org of ['A', 'B'])
         w.orgs[org] = w.ok(

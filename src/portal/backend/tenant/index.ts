@@ -16,7 +16,7 @@ import { projects } from '../../../openstack/identity/v3/index.ts';
 import type { BackendRecord, CreateOutcome, TenantBackend, TenantScope } from '../contract.ts';
 import { tenantNames } from './common.ts';
 import { ensureNetwork, ensureSubnet } from './network.ts';
-import { domainId, ensureProject, grantRole } from './project.ts';
+import { domainId, ensureProject, grantRole, updateProject } from './project.ts';
 import { defaultQuotasOf, pullQuotas, pushQuotas } from './quotas.ts';
 import { ensureRouter } from './router.ts';
 import { ensureDefaultSecurityGroups } from './security-groups.ts';
@@ -116,6 +116,18 @@ export const tenantBackend: TenantBackend = {
     const identity = await scope.cloud.identity();
     const domain = await domainId(identity, scope.provider);
     return { password: await changeTenantPassword(identity, domain, username, scope.projectId) };
+  },
+
+  async update(scope, patch, marker) {
+    const identity = await scope.cloud.identity();
+    const p = await updateProject(identity, scope.provider, scope.projectId, patch, marker);
+    return {
+      backend_id: p.id,
+      name: p.name,
+      description: p.description ?? '',
+      fields: { enabled: p.enabled },
+      runtime_state: p.enabled ? 'ACTIVE' : 'DISABLED',
+    };
   },
 
   async get(scope: TenantScope): Promise<BackendRecord | undefined> {

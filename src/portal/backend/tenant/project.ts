@@ -66,6 +66,45 @@ export async function ensureProject(
   );
 }
 
+/**
+ * Renames the tenant's project (and sets its description), the name made collision-safe as at create: a
+ * name another project of the domain holds gets the marker's suffix.
+ */
+export async function updateProject(
+  identity: ServiceClient,
+  provider: ProviderSettings,
+  projectId: string,
+  patch: { name?: string | undefined; description?: string | undefined },
+  marker: string,
+): Promise<Project> {
+  let name: string | undefined;
+  if (patch.name !== undefined) {
+    const current = await projects.get(identity, projectId);
+    const domain_id = await domainId(identity, provider);
+    for (const n of candidates(patch.name, marker)) {
+      if (n === current.name) {
+        name = n;
+        break;
+      }
+      const taken = await first(projects.list(identity, { name: n, domain_id }));
+      if (!taken || taken.id === projectId) {
+        name = n;
+        break;
+      }
+    }
+    if (name === undefined)
+      throw new OsnetError(
+        'OSNET_ERR_PORTAL_EXISTS',
+        `body.name: Keystone projects named "${patch.name}" and its suffixed forms exist already`,
+        { field: 'body.name' },
+      );
+  }
+  return projects.update(identity, projectId, {
+    ...(name === undefined ? {} : { name }),
+    ...(patch.description === undefined ? {} : { description: patch.description }),
+  });
+}
+
 /** Grants the role named `role` (admin, member) to a user on a project; granting twice is harmless. */
 export async function grantRole(
   identity: ServiceClient,

@@ -22,7 +22,21 @@ export const NetworkFields = Type.Object({
   segmentation_id: Type.Union([Type.Integer(), Type.Null()]),
   is_external: Type.Boolean(),
   mtu: Type.Union([Type.Integer(), Type.Null()]),
-  subnets: Type.Array(Type.Object({ backend_id: Type.String() })),
+  subnets: Type.Array(
+    Type.Object({
+      backend_id: Type.String(),
+      // Waldur's NestedSubNetSerializer, from the portal's subnet resource (absent until it is pulled)
+      uuid: Type.Optional(Type.String()),
+      url: Type.Optional(Type.String()),
+      name: Type.Optional(Type.String()),
+      description: Type.Optional(Type.String()),
+      cidr: Type.Optional(Type.String()),
+      gateway_ip: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      allocation_pools: Type.Optional(Type.Array(Type.Object({ start: Type.String(), end: Type.String() }))),
+      ip_version: Type.Optional(Type.Integer()),
+      enable_dhcp: Type.Optional(Type.Boolean()),
+    }),
+  ),
 });
 
 export const networkSchemas: KindSchemas = {
@@ -31,5 +45,11 @@ export const networkSchemas: KindSchemas = {
   patch: NetworkPatch,
   actions: { set_mtu: SetMtu, create_subnet: SubnetFields },
   refs: { tenant: 'tenants' },
+  embeds: {
+    subnets: {
+      kind: 'subnets',
+      fields: ['cidr', 'gateway_ip', 'allocation_pools', 'ip_version', 'enable_dhcp'],
+    },
+  },
   check: { create_subnet: checkSubnetBody },
 };

@@ -49,7 +49,11 @@ export const SecurityGroupFields = Type.Object({
       to_port: Type.Integer(),
       cidr: Type.Union([Type.String(), Type.Null()]),
       description: Type.String(),
-      remote_group: Type.Union([Type.String(), Type.Null()]),
+      remote_group: Type.Union([Type.String(), Type.Null()], {
+        description: "the remote group's URL (null: none, or not a group of the tenant in the portal)",
+      }),
+      remote_group_uuid: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      remote_group_name: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     }),
   ),
 });
@@ -72,6 +76,7 @@ export const securityGroupSchemas: KindSchemas = {
     'set_rules.rules.remote_group': 'sgp',
     'add_rule.remote_group': 'sgp',
   },
+  shows: { 'rules.remote_group': 'sgp' },
   check: {
     create: (b) => {
       checkName(b);

@@ -186,6 +186,8 @@ async function finish(ctx: AttachmentContext, want: Want, port: Port): Promise<P
   const { sgs } = want;
   if (sgs && [...sgs].sort().join() !== [...port.security_groups].sort().join()) change.security_groups = sgs;
   if (Object.keys(change).length > 0) port = await ctx.neutron(ports.update(net, port.id, change));
+  // a DEL came during the update: the release queued behind this deletes the port, tags or not
+  if (journal.outbox.get(want.id)) return port;
   const tagged = attachmentTags(want.id, want.key, node);
   if (!tagged.every((t) => port.tags?.includes(t)) || port.tags.some((t) => t.startsWith(TAG_POOL))) {
     port.tags = await ctx.neutron(tags.replaceAll(net, 'ports', port.id, tagged));

@@ -57,7 +57,12 @@ async function queueBehind(ctx: AttachmentContext, key: AttachmentKey, id: strin
     ...(rec ? { name: rec.name, device_id: rec.device_id } : {}),
   });
   log.info({ key: id, port: rec?.port_id }, 'release queued behind the call in flight');
-  void ctx.serial(id, () => attemptQueued(ctx, id));
+  ctx
+    .serial(id, () => attemptQueued(ctx, id))
+    .catch((e: unknown) => {
+      // the journal could not record a retry: the outbox pass tries it again
+      log.warn({ key: id, err: (e as Error).message }, 'queued release not retried');
+    });
   return { released: false, queued: true };
 }
 

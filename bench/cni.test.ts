@@ -30,6 +30,8 @@ test('bench/cni.ts prints every row, with figures', { skip }, () => {
     ['DEL, cold', 1],
     ['ADD, warm pool', 1],
     ['DEL, warm pool', 1],
+    ['ADD, warm pool, Neutron idle', 1],
+    ['DEL, warm pool, Neutron idle', 1],
     ['ADD, 2 concurrent \\(each\\)', 2],
   ] as const) {
     assert.match(r.stdout, new RegExp(`^\\| ${what} \\| ${n} \\| ${FIG} \\| ${FIG} \\|$`, 'm'), what);

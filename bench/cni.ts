@@ -113,13 +113,18 @@ async function timed(call: CniCall, d: Daemon, verb: 'ADD' | 'DEL'): Promise<num
   return performance.now() - t;
 }
 
-/** ADD then DEL of `n` pods, one at a time. */
-async function addDel(d: Daemon, label: string, key: string, n: number): Promise<void> {
+/**
+ * ADD then DEL of `n` pods, one at a time. `quiet`: each ADD waits until the daemon's Neutron work for the
+ * pod before (its claim, the release queued behind it, the pool's refill) is done, as on a node whose
+ * Neutron runs elsewhere; without it that work shares the lab's 2 cores with the next ADD.
+ */
+async function addDel(d: Daemon, label: string, key: string, n: number, quiet = false): Promise<void> {
   const adds: number[] = [];
   const dels: number[] = [];
   for (let i = 0; i < n; i++) {
     const name = `${key}${i}`;
     const call = pod(name);
+    if (quiet) await settled(d, 60_000, true);
     adds.push(await timed(call, d, 'ADD'));
     dels.push(await timed(call, d, 'DEL'));
     unpod(name);
@@ -160,8 +165,11 @@ async function traced(call: CniCall, d: Daemon, verb: 'ADD' | 'DEL'): Promise<vo
   execRows.push(`| traced ${verb}, warm pool | ${total} | ${list} |`);
 }
 
-/** Every journal record of the daemon is ready: its port claimed and tagged (what follows the answers). */
-async function settled(d: Daemon, timeoutMs = 600_000): Promise<void> {
+/**
+ * Every journal record of the daemon is ready: its port claimed and tagged (what follows the answers);
+ * `quiet`: the outbox is empty and no pool refill is running too.
+ */
+async function settled(d: Daemon, timeoutMs = 600_000, quiet = false): Promise<void> {
   const dir = join(d.stateDir, 'attachments');
   const end = Date.now() + timeoutMs;
   for (;;) {
@@ -170,8 +178,13 @@ async function settled(d: Daemon, timeoutMs = 600_000): Promise<void> {
         async (f) => (JSON.parse(await readFile(join(dir, f), 'utf8')) as { phase: string }).phase,
       ),
     );
-    if (phases.every((p) => p === 'ready') || Date.now() > end) return;
-    await new Promise((r) => setTimeout(r, 200));
+    const count = (msg: string) => d.logs().split(`"msg":"${msg}"`).length;
+    const idle =
+      !quiet ||
+      ((await readdir(join(d.stateDir, 'outbox'))).length === 0 &&
+        count('pool refill started') === count('pool refilled') + count('pool refill failed') - 1);
+    if ((phases.every((p) => p === 'ready') && idle) || Date.now() > end) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -248,6 +261,7 @@ try {
   await timed(prime, warm, 'ADD');
   await warm.waitLog(/"msg":"pool refilled"/, 180_000);
   await addDel(warm, 'warm pool', 'warm', N);
+  await addDel(warm, 'warm pool, Neutron idle', 'quiet', N, true);
   const tracedPod = pod('traced');
   await traced(tracedPod, warm, 'ADD');
   await traced(tracedPod, warm, 'DEL');

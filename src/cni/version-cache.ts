@@ -7,10 +7,10 @@
  * @example
  *   const versions = await cachedVersions(file, cacheDir(env), () => pluginVersions(file, who, env, v));
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../host/files.ts';
+import { sha256Hex } from './sha256.ts';
 
 interface Entry {
   file: string;
@@ -25,11 +25,7 @@ export async function cachedVersions(
 ): Promise<string[]> {
   const st = await stat(file, { bigint: true });
   const id = `${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  const at = join(
-    cacheDir,
-    'delegate-versions',
-    `${createHash('sha256').update(file).digest('hex').slice(0, 24)}.json`,
-  );
+  const at = join(cacheDir, 'delegate-versions', `${sha256Hex(file).slice(0, 24)}.json`);
   try {
     const e = JSON.parse(await readFile(at, 'utf8')) as Entry;
     if (

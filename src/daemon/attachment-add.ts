@@ -2,8 +2,9 @@
  * ADD: journal record first (phase creating/claiming), then the port (taken from a pool, or created with
  * name, device_id, device_owner, binding:host_id = node, security groups); the answer goes out as soon as
  * the port's MAC and addresses are known, and the rest (a pool port's claim update, the tags) follows under
- * the key's lock, so a DEL, CHECK or retried ADD of the key waits for it; then the record turns ready. A
- * claim that fails (Neutron down) stays in the journal and {@link finishPending} completes it later.
+ * the key's lock, so a CHECK or retried ADD of the key waits for it (a DEL does not: its release is queued
+ * behind it, see attachment-release.ts); then the record turns ready. A claim that fails (Neutron down)
+ * stays in the journal and {@link finishPending} completes it later.
  *
  * A retried ADD finds the record, else the port is asked of Neutron only while the journal cannot tell
  * (before the start-up scan, or a record from a crash mid-create): by the key tag, or half-made by
@@ -56,6 +57,9 @@ async function addLocked(
   answer: (info: PortInfo) => void,
 ): Promise<PortInfo> {
   const { journal, pools } = ctx.o;
+  // A release of this key still queued would delete whatever port the key has: done first (it also ends
+  // the record of an attachment whose DEL was queued behind its claim)
+  await ctx.releaseQueued(id);
   const rec = journal.attachments.get(id);
   const sgs = await securityGroupsFor(req);
   const want: Want = {
@@ -66,8 +70,6 @@ async function addLocked(
     sgs,
     created_at: rec?.created_at ?? Date.now(),
   };
-  // A release of this key still queued would delete whatever port the key has: done first
-  await ctx.releaseQueued(id);
   const found = await existing(ctx, id, req, rec, want);
   if (found) return ctx.info(await finish(ctx, want, found), req, true);
 
@@ -142,6 +144,12 @@ async function answerThenFinish(
 ): Promise<PortInfo> {
   const info = await ctx.info(port, req, false);
   answer(info);
+  // the answer is on the socket before the claim starts (and before the crash test's kill)
+  await new Promise((r) => setImmediate(r));
+  ctx.fault('answered');
+  await ctx.claimPause();
+  // a DEL that came meanwhile was queued behind this claim: the port is deleted right after, unclaimed
+  if (ctx.o.journal.outbox.get(want.id)) return info;
   try {
     await finish(ctx, want, port);
   } catch (e) {
@@ -178,6 +186,8 @@ async function finish(ctx: AttachmentContext, want: Want, port: Port): Promise<P
   const { sgs } = want;
   if (sgs && [...sgs].sort().join() !== [...port.security_groups].sort().join()) change.security_groups = sgs;
   if (Object.keys(change).length > 0) port = await ctx.neutron(ports.update(net, port.id, change));
+  // a DEL came during the update: the release queued behind this deletes the port, tags or not
+  if (journal.outbox.get(want.id)) return port;
   const tagged = attachmentTags(want.id, want.key, node);
   if (!tagged.every((t) => port.tags?.includes(t)) || port.tags.some((t) => t.startsWith(TAG_POOL))) {
     port.tags = await ctx.neutron(tags.replaceAll(net, 'ports', port.id, tagged));
@@ -202,11 +212,13 @@ async function finish(ctx: AttachmentContext, want: Want, port: Port): Promise<P
 export async function finishPending(ctx: AttachmentContext): Promise<number> {
   let done = 0;
   for (const rec of ctx.o.journal.attachments.all()) {
-    if (rec.phase === 'ready' || !rec.port_id || ctx.busy(rec.id)) continue;
+    // a key with a release queued is deleted, not claimed
+    if (rec.phase === 'ready' || !rec.port_id || ctx.busy(rec.id) || ctx.o.journal.outbox.get(rec.id))
+      continue;
     const portId = rec.port_id;
     await ctx.serial(rec.id, async () => {
       const now = ctx.o.journal.attachments.get(rec.id);
-      if (!now || now.phase === 'ready' || now.port_id !== portId) return;
+      if (!now || now.phase === 'ready' || now.port_id !== portId || ctx.o.journal.outbox.get(now.id)) return;
       const port = await ctx.neutron(getPort(ctx.o.net, portId));
       if (!port) return; // gone: a DEL of the key finds nothing to release, a CHECK reports it
       const want: Want = {

@@ -22,9 +22,15 @@ import type { Pools } from './pool.ts';
 
 /**
  * The fault-injection variable of the crash tests: `port-created` kills the daemon right after the create,
- * `pool-port-taken` after a warm port was taken and journaled, before its claim.
+ * `pool-port-taken` after a warm port was taken and journaled, before its claim; `answered` after an ADD's
+ * answer was sent, before its claim update.
  */
 export const FAULT_ENV = 'OSNET_FAULT_CRASH_AFTER';
+/**
+ * The fault tests' slow Neutron: ms an ADD waits after its answer before its claim update, so a DEL or a
+ * kill surely falls while the claim is in flight (the lab's Neutron is too fast to race reliably).
+ */
+export const FAULT_CLAIM_PAUSE_ENV = 'OSNET_FAULT_CLAIM_PAUSE_MS';
 
 export interface AttachmentsOptions {
   net: ServiceClient;
@@ -50,6 +56,8 @@ export interface AttachmentContext {
   neutron<T>(p: Promise<T>): Promise<T>;
   /** Kills the daemon at `point` when the fault variable names it. */
   fault(point: string): void;
+  /** Waits the fault tests' claim pause ({@link FAULT_CLAIM_PAUSE_ENV}); at once without it. */
+  claimPause(): Promise<void>;
   info(port: Port, req: { mtu?: number | undefined }, existing: boolean): Promise<PortInfo>;
   /** Port creates, coalesced into bulk creates while one is in flight. */
   readonly creates: CreateBatcher;

@@ -22,7 +22,12 @@ import { OpenStackError } from '../openstack/client/errors.ts';
 import type { Port } from '../openstack/networking/v2/ports/index.ts';
 import { addAttachment, finishPending } from './attachment-add.ts';
 import { checkAttachment } from './attachment-check.ts';
-import { type AttachmentContext, type AttachmentsOptions, FAULT_ENV } from './attachment-context.ts';
+import {
+  type AttachmentContext,
+  type AttachmentsOptions,
+  FAULT_CLAIM_PAUSE_ENV,
+  FAULT_ENV,
+} from './attachment-context.ts';
 import { gcAttachments, reconcileAttachments, scanNode } from './attachment-gc.ts';
 import { delAttachment, flushOutbox, releaseQueued } from './attachment-release.ts';
 import { CreateBatcher } from './create-batcher.ts';
@@ -95,6 +100,16 @@ export class Attachments implements AttachmentContext {
       this.o.log.warn({ fault: point }, `${FAULT_ENV}: killing the daemon`);
       process.kill(process.pid, 'SIGKILL');
     }
+  }
+
+  claimPause(): Promise<void> {
+    const ms = Number((this.o.env ?? process.env)[FAULT_CLAIM_PAUSE_ENV] ?? 0);
+    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+  }
+
+  /** Waits until no call of any key is in flight (a stop lets queued releases and claims finish). */
+  async settle(): Promise<void> {
+    while (this.locks.size > 0) await Promise.all(this.locks.values());
   }
 
   info(port: Port, req: { mtu?: number | undefined }, existing: boolean): Promise<PortInfo> {

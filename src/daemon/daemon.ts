@@ -226,6 +226,8 @@ async function start(s: DaemonSettings, ctx: ServiceContext) {
     async stop() {
       pools.stop();
       await sock.close();
+      // claims after answers and releases queued behind them finish before the exit
+      await att.settle();
       await pools.settle();
       await policy?.close();
       await cloud.close();

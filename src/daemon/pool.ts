@@ -157,6 +157,8 @@ export class Pools {
     const n = Math.min(batch, room);
     if (n <= 0) return;
     const id = poolId(p.key);
+    // with "pool refilled" or "pool refill failed" after it: tells a bench when Neutron is idle again
+    this.log.info({ pool: id, n }, 'pool refill started');
     const body = {
       network_id: p.key.network_id,
       name: this.poolName(),

@@ -8,19 +8,19 @@
  * then the addresses and routes. The host end goes up through sysfs and its MAC is read there; ethtool
  * (one exec per end) runs only when TX offload is to be turned off.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Exec } from '../../host/exec.ts';
 import { inNetns, ipArgv } from '../../host/netns.ts';
 import { CNI_ERR, CniError } from '../errors.ts';
 import { cidrFamily } from '../fields.ts';
 import type { CniIpConfig, CniRoute } from '../result.ts';
+import { sha256Hex } from '../sha256.ts';
 
 const exec = new Exec({ timeoutMs: 15_000 });
 
 /** 15 bytes (IFNAMSIZ - 1): "osn" + 12 hex digits of sha256(container id / ifname). */
 export function hostIfname(containerId: string, ifname: string): string {
-  return `osn${createHash('sha256').update(`${containerId}/${ifname}`).digest('hex').slice(0, 12)}`;
+  return `osn${sha256Hex(`${containerId}/${ifname}`).slice(0, 12)}`;
 }
 
 export interface IpAddrLink {
@@ -48,7 +48,8 @@ export async function showLink(name: string, netns?: string): Promise<IpAddrLink
 
 /** A random unicast, locally administered MAC, as the kernel gives a veth without one. */
 function randomMac(): string {
-  const b = randomBytes(6);
+  // node:crypto only here (a MAC not given: never on the thin plugin's path, which passes Neutron's)
+  const b = process.getBuiltinModule('node:crypto').randomBytes(6);
   b[0] = (b[0]! & 0xfe) | 0x02;
   return [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
 }

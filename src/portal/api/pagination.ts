@@ -33,6 +33,23 @@ function link(req: FastifyRequest, page: number, size: number): string {
   return u.toString();
 }
 
+export interface PageOptions<R, O> {
+  orderBy: string;
+  desc?: boolean;
+  shape: (row: R) => O;
+  /**
+   * The total without counting the query's rows (a count kept by the store, migration 0006); undefined:
+   * this request's filters have none, so the rows are counted.
+   */
+  count?: () => Promise<number | undefined>;
+  /**
+   * The full rows of the page's uuids. Given, a page past the first walks only the order's index for
+   * its uuids (OFFSET over index entries, not over whole rows), then reads just its own rows.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any table's select query
+  rowsOf?: (uuids: SelectQueryBuilder<any, any, { uuid: string }>) => SelectQueryBuilder<any, any, any>;
+}
+
 /**
  * Answers one page of `query` (already filtered to what the caller may see), ordered by `orderBy` then
  * `uuid`, each row shaped by `shape`.
@@ -42,23 +59,23 @@ export async function page<Q extends SelectQueryBuilder<any, any, any>, R, O>(
   req: FastifyRequest,
   reply: FastifyReply,
   query: Q,
-  o: { orderBy: string; desc?: boolean; shape: (row: R) => O },
+  o: PageOptions<R, O>,
 ): Promise<O[]> {
   const asked = req.query as { page?: number; page_size?: number };
   const size = asked.page_size ?? DEFAULT_PAGE_SIZE;
   const number = asked.page ?? 1;
-  const { count } = (await query
-    .clearSelect()
-    .select((eb) => eb.fn.countAll().as('count'))
-    .executeTakeFirstOrThrow()) as { count: number | string | bigint };
-  const total = Number(count);
+  const total = (await o.count?.()) ?? (await countRows(query));
   const dir = o.desc ? 'desc' : 'asc';
-  const rows = (await query
-    .orderBy(o.orderBy, dir)
-    .orderBy('uuid', dir)
-    .limit(size)
-    .offset((number - 1) * size)
-    .execute()) as R[];
+  const offset = (number - 1) * size;
+  // biome-ignore lint/suspicious/noExplicitAny: any table's select query
+  const ordered = (q: SelectQueryBuilder<any, any, any>) => q.orderBy(o.orderBy, dir).orderBy('uuid', dir);
+  const rows = (
+    offset > 0 && o.rowsOf
+      ? await ordered(
+          o.rowsOf(ordered(query.clearSelect().select('uuid')).limit(size).offset(offset)),
+        ).execute()
+      : await ordered(query).limit(size).offset(offset).execute()
+  ) as R[];
   const last = Math.max(1, Math.ceil(total / size));
   const links = [`<${link(req, 1, size)}>; rel="first"`];
   if (number > 1) links.push(`<${link(req, Math.min(number - 1, last), size)}>; rel="prev"`);
@@ -66,4 +83,13 @@ export async function page<Q extends SelectQueryBuilder<any, any, any>, R, O>(
   links.push(`<${link(req, last, size)}>; rel="last"`);
   reply.header('x-result-count', String(total)).header('link', links.join(', '));
   return rows.map(o.shape);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any table's select query
+async function countRows(query: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const { count } = (await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll().as('count'))
+    .executeTakeFirstOrThrow()) as { count: number | string | bigint };
+  return Number(count);
 }

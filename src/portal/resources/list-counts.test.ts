@@ -13,6 +13,7 @@ import { fakeKinds } from '../../testing/portal/fake-kinds.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import { newUuid } from '../store/index.ts';
 import type { ResourceRow } from '../store/schema.ts';
+import { NARROW_AT } from './list-query.ts';
 
 describeStores('portal resource list counts', (ctx) => {
   let p: TestPortal;
@@ -260,6 +261,23 @@ describeStores('portal resource list counts', (ctx) => {
       // and a member sees only its projects' matches
       const m = await list('?name=alpha', member);
       assert.deepEqual([m.count, m.names], [0, []]);
+    } finally {
+      await p.store.db.deleteFrom('portal_resources').where('kind', '=', 'networks').execute();
+    }
+  });
+
+  it('name= matching more names than the trigram narrowing takes still counts and pages right', async () => {
+    const n = NARROW_AT + 7;
+    const rows = Array.from({ length: n }, (_, i) =>
+      row({ kind: 'networks', name: `Common-${String(n - i).padStart(5, '0')}`, ...inTenant(tenants[0]!) }),
+    );
+    for (let i = 0; i < n; i += 200) await insert(rows.slice(i, i + 200));
+    try {
+      const r = await list('?name=common-0&page=2&page_size=3');
+      assert.equal(r.count, n);
+      assert.deepEqual(r.names, ['Common-00004', 'Common-00005', 'Common-00006']);
+      const one = await list('?name=on-00017');
+      assert.deepEqual([one.count, one.names], [1, ['Common-00017']]);
     } finally {
       await p.store.db.deleteFrom('portal_resources').where('kind', '=', 'networks').execute();
     }

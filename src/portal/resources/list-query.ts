@@ -3,15 +3,17 @@
  * `X-Result-Count` from the counts migration 0006 keeps (a few rows summed) whenever the filters are
  * only the scope ones the counts are kept by (tenant, project, organisation, and what the caller sees).
  *
- * `name` is Waldur's case-insensitive contains: `%` and `_` in it are plain characters. On SQLite the
- * FTS5 trigram index narrows the rows first (a phrase of 3 characters or more); the exact
- * `lower(name) LIKE` decides, on both stores.
+ * `name` is Waldur's case-insensitive contains: `%` and `_` in it are plain characters. The exact
+ * `lower(name) LIKE` decides on both stores; on PostgreSQL the pg_trgm index serves it. On SQLite the FTS5
+ * trigram index narrows the rows first when it is selective: a phrase of 3 characters or more matching at
+ * most NARROW_AT names (a probe that stops there); a common one (`port`) walks the list's index instead,
+ * which finds a page's matches at once where the FTS path would sort them all.
  */
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Caller } from '../api/context.ts';
 import { NAMES_FTS } from '../store/migrations/0006-list-counts.ts';
 import type { PortalDB, ResourceRow } from '../store/schema.ts';
-import { visibleProjectUuids } from './access.ts';
+import { visibleProjectUuids, visibleResources } from './access.ts';
 import type { ResourceQuery } from './schemas.ts';
 
 type DB = Kysely<PortalDB>;
@@ -27,21 +29,48 @@ export function trigramPhrase(s: string): string | undefined {
   return [...s].length >= 3 ? `"${s.replaceAll('"', '""')}"` : undefined;
 }
 
-export function filterResources(
-  q: Query,
+export const NARROW_AT = 1000;
+
+/** The FTS5 phrase to narrow `name=` by on SQLite, when it is selective enough to pay; else undefined. */
+export async function narrowingPhrase(
+  db: DB,
+  store: 'sqlite' | 'postgres',
   f: ResourceQuery,
-  store: 'sqlite' | 'postgres' = 'postgres',
-): Query {
+): Promise<string | undefined> {
+  if (store !== 'sqlite' || f.name === undefined) return undefined;
+  const phrase = trigramPhrase(f.name.toLowerCase());
+  if (phrase === undefined) return undefined;
+  const { n } = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM ${sql.table(NAMES_FTS)}
+    WHERE ${sql.table(NAMES_FTS)} MATCH ${phrase} LIMIT ${NARROW_AT + 1})`
+    .execute(db)
+    .then((r) => r.rows[0] ?? { n: NARROW_AT + 1 });
+  return Number(n) <= NARROW_AT ? phrase : undefined;
+}
+
+/**
+ * One kind's rows the caller may see, filtered; `phrase` from narrowingPhrase. Narrowed, `kind` is
+ * compared as `+kind` so SQLite looks the FTS rowids up instead of walking the kind's index past them.
+ */
+export function resourceList(db: DB, c: Caller, kind: string, f: ResourceQuery, phrase?: string): Query {
+  let q = db
+    .selectFrom('portal_resources')
+    .selectAll()
+    .where(phrase === undefined ? sql.ref('kind') : sql`+kind`, '=', kind);
+  if (!c.staff) q = q.where(visibleResources(db, c));
+  q = filterResources(q, f);
+  if (phrase !== undefined)
+    q = q.where(
+      sql<boolean>`portal_resources.rowid IN (SELECT rowid FROM ${sql.table(NAMES_FTS)} WHERE ${sql.table(NAMES_FTS)} MATCH ${phrase})`,
+    );
+  return q;
+}
+
+export function filterResources(q: Query, f: ResourceQuery): Query {
   let out = q;
   if (f.name !== undefined) {
-    const needle = f.name.toLowerCase();
     // lower() on both sides: SQLite's LIKE ignores ASCII case only, PostgreSQL's does not ignore it
-    out = out.where(sql<boolean>`lower(name) LIKE ${`%${likeLiteral(needle)}%`} ESCAPE '\\'`);
-    const phrase = store === 'sqlite' ? trigramPhrase(needle) : undefined;
-    if (phrase !== undefined)
-      out = out.where(
-        sql<boolean>`portal_resources.rowid IN (SELECT rowid FROM ${sql.table(NAMES_FTS)} WHERE ${sql.table(NAMES_FTS)} MATCH ${phrase})`,
-      );
+    const like = `%${likeLiteral(f.name.toLowerCase())}%`;
+    out = out.where(sql<boolean>`lower(name) LIKE ${like} ESCAPE '\\'`);
   }
   if (f.name_exact !== undefined) out = out.where('name', '=', f.name_exact);
   if (f.state !== undefined) out = out.where('state', '=', f.state);

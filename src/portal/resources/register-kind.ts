@@ -22,8 +22,8 @@ import { ErrorBody, List, UuidParams } from '../api/schemas.ts';
 import type { KindBackend, KindSchemas } from '../backend/contract.ts';
 import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
-import { mayChange, resourceAccess, visibleResources } from './access.ts';
-import { filterResources, keptCount } from './list-query.ts';
+import { mayChange, resourceAccess } from './access.ts';
+import { keptCount, narrowingPhrase, resourceList } from './list-query.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
 import { resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
@@ -47,9 +47,7 @@ export async function listResources(
   const c = await callerOf(d, req);
   const db = d.store.db;
   const f = req.query as ResourceQuery;
-  let q = db.selectFrom('portal_resources').selectAll().where('kind', '=', kind);
-  if (!c.staff) q = q.where(visibleResources(db, c));
-  q = filterResources(q, f, d.store.kind);
+  const q = resourceList(db, c, kind, f, await narrowingPhrase(db, d.store.kind, f));
   const rows = await page(req, reply, q, {
     orderBy: 'name',
     shape: (r: ResourceRow) => r,

@@ -76,13 +76,24 @@ export async function page<Q extends SelectQueryBuilder<any, any, any>, R, O>(
         ).execute()
       : await ordered(query).limit(size).offset(offset).execute()
   ) as R[];
+  headers(req, reply, total, number, size);
+  return rows.map(o.shape);
+}
+
+/** The answer of a list with nothing to show, without asking the store: no rows, one (empty) page. */
+export function emptyPage(req: FastifyRequest, reply: FastifyReply): [] {
+  const asked = req.query as { page?: number; page_size?: number };
+  headers(req, reply, 0, asked.page ?? 1, asked.page_size ?? DEFAULT_PAGE_SIZE);
+  return [];
+}
+
+function headers(req: FastifyRequest, reply: FastifyReply, total: number, number: number, size: number) {
   const last = Math.max(1, Math.ceil(total / size));
   const links = [`<${link(req, 1, size)}>; rel="first"`];
   if (number > 1) links.push(`<${link(req, Math.min(number - 1, last), size)}>; rel="prev"`);
   if (number < last) links.push(`<${link(req, number + 1, size)}>; rel="next"`);
   links.push(`<${link(req, last, size)}>; rel="last"`);
   reply.header('x-result-count', String(total)).header('link', links.join(', '));
-  return rows.map(o.shape);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any table's select query

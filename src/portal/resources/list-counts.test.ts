@@ -261,6 +261,16 @@ describeStores('portal resource list counts', (ctx) => {
       // and a member sees only its projects' matches
       const m = await list('?name=alpha', member);
       assert.deepEqual([m.count, m.names], [0, []]);
+      // a user with no project at all: nothing, one empty page
+      const u = await p.api('POST', '/api/users/', {
+        token: staff,
+        body: { username: 'nobody1', password: 'pw-nobody1-123' },
+      });
+      assert.equal(u.status, 201);
+      const none = await list('?page=2', await p.login('nobody1', 'pw-nobody1-123'));
+      assert.deepEqual([none.count, none.names], [0, []]);
+      assert.match(none.link, /[?&]page=1&page_size=10>; rel="prev"/);
+      assert.doesNotMatch(none.link, /rel="next"/);
     } finally {
       await p.store.db.deleteFrom('portal_resources').where('kind', '=', 'networks').execute();
     }

@@ -13,7 +13,7 @@ import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { Caller } from '../api/context.ts';
 import { NAMES_FTS } from '../store/migrations/0006-list-counts.ts';
 import type { PortalDB, ResourceRow } from '../store/schema.ts';
-import { visibleProjectUuids, visibleResources } from './access.ts';
+import { visibleProjectUuids } from './access.ts';
 import type { ResourceQuery } from './schemas.ts';
 
 type DB = Kysely<PortalDB>;
@@ -30,6 +30,26 @@ export function trigramPhrase(s: string): string | undefined {
 }
 
 export const NARROW_AT = 1000;
+
+/** Up to this many projects a caller sees are given to the list queries as literal uuids. */
+export const LITERAL_PROJECTS = 200;
+
+/**
+ * The projects whose rows the caller sees: all (staff), their uuids (looked up first, when at most
+ * LITERAL_PROJECTS: the planner then seeks each project's rows in list order on the (kind, project,
+ * name) index, where a subquery had PostgreSQL walk the kind's whole index), or the subquery.
+ */
+export type Seen = 'all' | readonly [string, ...string[]] | ReturnType<typeof visibleProjectUuids>;
+
+export async function projectsSeen(db: DB, c: Caller): Promise<Seen | undefined> {
+  if (c.staff) return 'all';
+  const sub = visibleProjectUuids(db, c);
+  const rows = await sub.limit(LITERAL_PROJECTS + 1).execute();
+  if (rows.length > LITERAL_PROJECTS) return sub;
+  const [first, ...rest] = rows.map((r) => r.uuid);
+  // none: nothing to list (undefined), without asking the store
+  return first === undefined ? undefined : [first, ...rest];
+}
 
 /** The FTS5 phrase to narrow `name=` by on SQLite, when it is selective enough to pay; else undefined. */
 export async function narrowingPhrase(
@@ -51,12 +71,12 @@ export async function narrowingPhrase(
  * One kind's rows the caller may see, filtered; `phrase` from narrowingPhrase. Narrowed, `kind` is
  * compared as `+kind` so SQLite looks the FTS rowids up instead of walking the kind's index past them.
  */
-export function resourceList(db: DB, c: Caller, kind: string, f: ResourceQuery, phrase?: string): Query {
+export function resourceList(db: DB, seen: Seen, kind: string, f: ResourceQuery, phrase?: string): Query {
   let q = db
     .selectFrom('portal_resources')
     .selectAll()
     .where(phrase === undefined ? sql.ref('kind') : sql`+kind`, '=', kind);
-  if (!c.staff) q = q.where(visibleResources(db, c));
+  if (seen !== 'all') q = q.where('project_uuid', 'in', seen);
   q = filterResources(q, f);
   if (phrase !== undefined)
     q = q.where(
@@ -94,7 +114,7 @@ const UNCOUNTED: readonly (keyof ResourceQuery)[] = [
 /** The list's total from portal_resource_counts, or undefined when its filters need a real count. */
 export async function keptCount(
   db: DB,
-  c: Caller,
+  seen: Seen,
   kind: string,
   f: ResourceQuery,
 ): Promise<number | undefined> {
@@ -103,7 +123,7 @@ export async function keptCount(
     .selectFrom('portal_resource_counts')
     .select((eb) => eb.fn.sum<number | string | null>('n').as('n'))
     .where('kind', '=', kind);
-  if (!c.staff) q = q.where('project_uuid', 'in', visibleProjectUuids(db, c));
+  if (seen !== 'all') q = q.where('project_uuid', 'in', seen);
   if (f.tenant_uuid !== undefined) q = q.where('tenant_uuid', '=', f.tenant_uuid);
   if (f.project_uuid !== undefined) q = q.where('project_uuid', '=', f.project_uuid);
   if (f.customer_uuid !== undefined) q = q.where('customer_uuid', '=', f.customer_uuid);

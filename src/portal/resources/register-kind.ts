@@ -17,13 +17,13 @@ import type { FastifyRequest } from 'fastify';
 import { OsnetError } from '../../lib/errors.ts';
 import type { App } from '../../server/app.ts';
 import { type Caller, callerOf } from '../api/context.ts';
-import { page } from '../api/pagination.ts';
+import { emptyPage, page } from '../api/pagination.ts';
 import { ErrorBody, List, UuidParams } from '../api/schemas.ts';
 import type { KindBackend, KindSchemas } from '../backend/contract.ts';
 import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
 import { mayChange, resourceAccess } from './access.ts';
-import { keptCount, narrowingPhrase, resourceList } from './list-query.ts';
+import { keptCount, narrowingPhrase, projectsSeen, resourceList } from './list-query.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
 import { resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
@@ -47,11 +47,13 @@ export async function listResources(
   const c = await callerOf(d, req);
   const db = d.store.db;
   const f = req.query as ResourceQuery;
-  const q = resourceList(db, c, kind, f, await narrowingPhrase(db, d.store.kind, f));
+  const seen = await projectsSeen(db, c);
+  if (seen === undefined) return emptyPage(req, reply);
+  const q = resourceList(db, seen, kind, f, await narrowingPhrase(db, d.store.kind, f));
   const rows = await page(req, reply, q, {
     orderBy: 'name',
     shape: (r: ResourceRow) => r,
-    count: () => keptCount(db, c, kind, f),
+    count: () => keptCount(db, seen, kind, f),
     rowsOf: (uuids) => db.selectFrom('portal_resources').selectAll().where('uuid', 'in', uuids),
   });
   const names = await namesOf(db, rows);

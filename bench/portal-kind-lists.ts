@@ -10,7 +10,7 @@ import { newUuid } from '../src/portal/store/index.ts';
 import type { ResourceRow } from '../src/portal/store/schema.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
 import { freshStore, type StoreKind } from '../src/testing/store/stores.ts';
-import { measure } from './portal-measure.ts';
+import { measure, settle } from './portal-measure.ts';
 
 const TENANTS = 10;
 const SMALL = 100;
@@ -115,6 +115,7 @@ export async function benchKindLists(kind: StoreKind, o: { rows: number; request
       await db.insertInto('portal_resources').values(rows).execute();
     }
     console.log(`lists ${kind}: seeded ${o.rows} ports in ${Math.round(performance.now() - t0)} ms`);
+    await settle(p, ['portal_resources', 'portal_resource_counts', 'portal_projects']);
 
     const password = randomBytes(18).toString('base64url');
     const u = (await p.api('POST', '/api/users/', { token: staff, body: { username: 'owner', password } }))

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { newUuid } from '../src/portal/store/index.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
 import { freshStore, STORE_KINDS, type StoreKind } from '../src/testing/store/stores.ts';
-import { measure } from './portal-measure.ts';
+import { measure, settle } from './portal-measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +67,7 @@ async function bench(kind: StoreKind): Promise<void> {
     console.log(
       `${kind}: seeded ${rows} organisations + ${rows} events in ${Math.round(performance.now() - t0)} ms`,
     );
+    await settle(p, ['portal_customers', 'portal_events', 'portal_customer_roles']);
     const staff = await p.login('admin', p.adminPassword);
     const owner = await (async () => {
       // a throwaway user of a throwaway store: its password is made here, never written down

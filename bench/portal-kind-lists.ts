@@ -115,7 +115,7 @@ export async function benchKindLists(kind: StoreKind, o: { rows: number; request
       await db.insertInto('portal_resources').values(rows).execute();
     }
     console.log(`lists ${kind}: seeded ${o.rows} ports in ${Math.round(performance.now() - t0)} ms`);
-    await settle(p, ['portal_resources', 'portal_resource_counts', 'portal_projects']);
+    await settle(p);
 
     const password = randomBytes(18).toString('base64url');
     const u = (await p.api('POST', '/api/users/', { token: staff, body: { username: 'owner', password } }))

@@ -67,7 +67,7 @@ async function bench(kind: StoreKind): Promise<void> {
     console.log(
       `${kind}: seeded ${rows} organisations + ${rows} events in ${Math.round(performance.now() - t0)} ms`,
     );
-    await settle(p, ['portal_customers', 'portal_events', 'portal_customer_roles']);
+    await settle(p);
     const staff = await p.login('admin', p.adminPassword);
     const owner = await (async () => {
       // a throwaway user of a throwaway store: its password is made here, never written down

@@ -31,6 +31,15 @@ export async function settle(p: TestPortal): Promise<void> {
   if (p.store.kind === 'postgres') await sql`VACUUM ANALYZE`.execute(p.store.db);
 }
 
+/** The path and query of the `rel` link of `path`'s answer (the keyset next of a deep page, say). */
+export async function linkOf(p: TestPortal, path: string, token: string, rel: string): Promise<string> {
+  const r = await p.api('GET', path, { token });
+  const m = new RegExp(`<([^>]+)>; rel="${rel}"`).exec(r.headers.get('link') ?? '');
+  if (!m) throw new Error(`${path}: no ${rel} link`);
+  const u = new URL(m[1]!);
+  return `${u.pathname}${u.search}`;
+}
+
 /** `requests` GETs of `path` one after another, after 5 to warm up; any answer but 200 throws. */
 export async function measure(
   p: TestPortal,

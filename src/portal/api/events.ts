@@ -62,6 +62,7 @@ export function registerEventRoutes(app: App, d: PortalDeps): void {
         shape: (e: EventRow) => eventOut(e),
         count: async () => (whole ? tableCount(db, 'portal_events') : undefined),
         rowsOf: (uuids) => db.selectFrom('portal_events').selectAll().where('uuid', 'in', uuids),
+        keyset: true,
       });
     },
   );

@@ -87,6 +87,16 @@ describeStores('portal organisation and event list counts', (ctx) => {
       for (let n = 1; (n - 1) * 4 < want.length; n++)
         seen.push(...(await get(`/api/${path}/?page=${n}&page_size=4`)).body.map((r) => r.uuid));
       assert.deepEqual(seen, want, path);
+      // and by Link next from page 1 (keyset cursors after it)
+      const walked: string[] = [];
+      let next: string | undefined = `/api/${path}/?page_size=4`;
+      while (next !== undefined) {
+        const r = await p.api('GET', next, { token: staff });
+        walked.push(...(r.body as { uuid: string }[]).map((x) => x.uuid));
+        const n = /<([^>]+)>; rel="next"/.exec(r.headers.get('link') ?? '')?.[1];
+        next = n?.slice(p.base.length);
+      }
+      assert.deepEqual(walked, want, `${path} by Link next`);
     }
   });
 

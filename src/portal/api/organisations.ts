@@ -59,6 +59,7 @@ export function registerOrganisationRoutes(app: App, d: PortalDeps): void {
         shape: (r: CustomerRow) => customerOut(req, r),
         count: async () => (whole ? tableCount(db, 'portal_customers') : undefined),
         rowsOf: (uuids) => db.selectFrom('portal_customers').selectAll().where('uuid', 'in', uuids),
+        keyset: true,
       });
     },
   );

@@ -55,6 +55,7 @@ export async function listResources(
     shape: (r: ResourceRow) => r,
     count: () => keptCount(db, seen, kind, f),
     rowsOf: (uuids) => db.selectFrom('portal_resources').selectAll().where('uuid', 'in', uuids),
+    keyset: true,
   });
   const names = await namesOf(db, rows);
   return rows.map((r) => resourceOut(req, r, names));

@@ -54,7 +54,7 @@ export function registerEventRoutes(app: App, d: PortalDeps): void {
       // stored as toISOString() text: the bounds in the same form compare as times
       if (f.created_from !== undefined) q = q.where('created', '>=', new Date(f.created_from).toISOString());
       if (f.created_to !== undefined) q = q.where('created', '<', new Date(f.created_to).toISOString());
-      const { page: _p, page_size: _s, ...filters } = f;
+      const { page: _p, page_size: _s, cursor: _c, ...filters } = f;
       const whole = c.staff && Object.values(filters).every((v) => v === undefined);
       return page(req, reply, q, {
         orderBy: 'created',

@@ -6,7 +6,9 @@
  *   triggers run in the writer's own transaction. `portal_resource_counts` holds one row per kind and
  *   tenant (with its project and organisation), so staff's count, one tenant's, one project's and a
  *   member's (summed over the projects it sees) are all a handful of rows; `portal_table_counts` holds
- *   the totals of organisations and events.
+ *   the totals of organisations and events. On PostgreSQL a counter row is locked from the write to the
+ *   commit, so concurrent writers of one tenant's kind (or of events) take turns there; the portal's
+ *   transactions are short and write their event last.
  * - `name=` (contains): on PostgreSQL a pg_trgm GIN index on `lower(name)` when the extension can be
  *   created (a trusted extension: the database owner may); without it the match still works, by a scan.
  *   On SQLite an FTS5 trigram index of the names (external content, keyed by the table's rowid) narrows

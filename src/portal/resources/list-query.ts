@@ -36,8 +36,8 @@ export const LITERAL_PROJECTS = 200;
 
 /**
  * The projects whose rows the caller sees: all (staff), their uuids (looked up first, when at most
- * LITERAL_PROJECTS: the planner then seeks each project's rows in list order on the (kind, project,
- * name) index, where a subquery had PostgreSQL walk the kind's whole index), or the subquery.
+ * LITERAL_PROJECTS: the planner then looks each project's rows up on the project index, where a
+ * subquery had PostgreSQL walk the kind's whole index in list order), or the subquery.
  */
 export type Seen = 'all' | readonly [string, ...string[]] | ReturnType<typeof visibleProjectUuids>;
 

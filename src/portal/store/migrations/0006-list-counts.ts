@@ -13,7 +13,6 @@
  *   created (a trusted extension: the database owner may); without it the match still works, by a scan.
  *   On SQLite an FTS5 trigram index of the names (external content, keyed by the table's rowid) narrows
  *   the candidates; the list still applies the exact `lower(name) LIKE` to them.
- * - `(kind, project_uuid, name, uuid)`: a member's list seeks its projects' rows in list order.
  */
 import { type Kysely, SqliteAdapter, sql } from 'kysely';
 import type { Migration } from '../../../store/index.ts';
@@ -153,11 +152,6 @@ export const migration0006: Migration = {
       .createTable('portal_table_counts')
       .addColumn('tbl', 'varchar(64)', (c) => c.primaryKey())
       .addColumn('n', 'bigint', (c) => c.notNull())
-      .execute();
-    await db.schema
-      .createIndex('portal_resources_project_name')
-      .on('portal_resources')
-      .columns(['kind', 'project_uuid', 'name', 'uuid'])
       .execute();
 
     if (db.getExecutor().adapter instanceof SqliteAdapter) await sqliteUp(db);

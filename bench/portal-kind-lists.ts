@@ -10,7 +10,7 @@ import { newUuid } from '../src/portal/store/index.ts';
 import type { ResourceRow } from '../src/portal/store/schema.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
 import { freshStore, type StoreKind } from '../src/testing/store/stores.ts';
-import { measure } from './portal-measure.ts';
+import { linkOf, measure, settle } from './portal-measure.ts';
 
 const TENANTS = 10;
 const SMALL = 100;
@@ -115,6 +115,7 @@ export async function benchKindLists(kind: StoreKind, o: { rows: number; request
       await db.insertInto('portal_resources').values(rows).execute();
     }
     console.log(`lists ${kind}: seeded ${o.rows} ports in ${Math.round(performance.now() - t0)} ms`);
+    await settle(p);
 
     const password = randomBytes(18).toString('base64url');
     const u = (await p.api('POST', '/api/users/', { token: staff, body: { username: 'owner', password } }))
@@ -129,6 +130,11 @@ export async function benchKindLists(kind: StoreKind, o: { rows: number; request
     const cases: [string, string, string][] = [
       ['ports page 1 (staff)', '/api/openstack-ports/', staff],
       [`ports page ${deep} (staff)`, `/api/openstack-ports/?page=${deep}`, staff],
+      [
+        `ports page ${deep} by Link next (staff)`,
+        await linkOf(p, `/api/openstack-ports/?page=${Math.max(1, deep - 1)}`, staff, 'next'),
+        staff,
+      ],
       ['ports of one tenant (staff)', `/api/openstack-ports/?tenant_uuid=${tenants[3]!.uuid}`, staff],
       ['ports name contains (staff)', `/api/openstack-ports/?name=${probe}`, staff],
       ['ports name_exact (staff)', `/api/openstack-ports/?name_exact=${probe}`, staff],

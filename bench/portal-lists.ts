@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { newUuid } from '../src/portal/store/index.ts';
 import { testPortal } from '../src/testing/portal/client.ts';
 import { freshStore, STORE_KINDS, type StoreKind } from '../src/testing/store/stores.ts';
-import { measure } from './portal-measure.ts';
+import { linkOf, measure, settle } from './portal-measure.ts';
 
 const { values } = parseArgs({
   options: {
@@ -67,6 +67,7 @@ async function bench(kind: StoreKind): Promise<void> {
     console.log(
       `${kind}: seeded ${rows} organisations + ${rows} events in ${Math.round(performance.now() - t0)} ms`,
     );
+    await settle(p);
     const staff = await p.login('admin', p.adminPassword);
     const owner = await (async () => {
       // a throwaway user of a throwaway store: its password is made here, never written down
@@ -87,9 +88,19 @@ async function bench(kind: StoreKind): Promise<void> {
     const cases: [string, string, string][] = [
       ['customers page 1 (staff)', '/api/customers/', staff],
       [`customers page ${deep} (staff)`, `/api/customers/?page=${deep}`, staff],
+      [
+        `customers page ${deep} by Link next (staff)`,
+        await linkOf(p, `/api/customers/?page=${Math.max(1, deep - 1)}`, staff, 'next'),
+        staff,
+      ],
       ['customers (owner of one)', '/api/customers/', owner],
       ['events page 1 (staff)', '/api/events/', staff],
       [`events page ${deep} (staff)`, `/api/events/?page=${deep}`, staff],
+      [
+        `events page ${deep} by Link next (staff)`,
+        await linkOf(p, `/api/events/?page=${Math.max(1, deep - 1)}`, staff, 'next'),
+        staff,
+      ],
       ['events by resource (staff)', `/api/events/?resource_uuid=${customers[7]}`, staff],
       [
         'events time range, 100/page (staff)',

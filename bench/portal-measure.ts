@@ -7,6 +7,7 @@
  *   const f = await measure(p, '/api/openstack-ports/', staff, 200);
  *   console.log(`${f.rps} req/s, p99 ${f.p99} ms`);
  */
+import { sql } from 'kysely';
 import type { Cloud } from '../src/openstack/client/cloud.ts';
 import { countingClient } from '../src/testing/openstack/counting-client.ts';
 import type { TestPortal } from '../src/testing/portal/client.ts';
@@ -17,6 +18,26 @@ export interface Figures {
   p99: string;
   /** The list's X-Result-Count of the last answer ('' when the route does not count). */
   count: string;
+}
+
+/**
+ * After a bulk seed: on PostgreSQL, what autovacuum does within a minute of a bulk load (VACUUM ANALYZE:
+ * statistics for the planner, the visibility map for index-only scans); measured before it, every plan
+ * is the no-statistics guess (a sort of the whole kind). SQLite keeps no statistics unless asked, and a
+ * deployment does not ask: nothing to do there.
+ */
+export async function settle(p: TestPortal): Promise<void> {
+  // the whole (throwaway) database: a few tables, every one the lists read
+  if (p.store.kind === 'postgres') await sql`VACUUM ANALYZE`.execute(p.store.db);
+}
+
+/** The path and query of the `rel` link of `path`'s answer (the keyset next of a deep page, say). */
+export async function linkOf(p: TestPortal, path: string, token: string, rel: string): Promise<string> {
+  const r = await p.api('GET', path, { token });
+  const m = new RegExp(`<([^>]+)>; rel="${rel}"`).exec(r.headers.get('link') ?? '');
+  if (!m) throw new Error(`${path}: no ${rel} link`);
+  const u = new URL(m[1]!);
+  return `${u.pathname}${u.search}`;
 }
 
 /** `requests` GETs of `path` one after another, after 5 to warm up; any answer but 200 throws. */

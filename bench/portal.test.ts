@@ -43,6 +43,7 @@ it('bench/portal.ts prints the pull and every list row with figures', { skip }, 
     };
     assert.equal(rows('ports page 1 \\(staff\\)'), 200);
     assert.equal(rows('ports page 10 \\(staff\\)'), 200);
+    assert.equal(rows('ports page 10 by Link next \\(staff\\)'), 200);
     assert.ok(rows('ports of one tenant \\(staff\\)') <= 20);
     assert.equal(rows('ports name contains \\(staff\\)'), 1);
     assert.equal(rows('ports name_exact \\(staff\\)'), 1);

@@ -15,6 +15,7 @@ import type { CustomerRow } from '../store/schema.ts';
 import { allow, customerAccess, projectAccess, visibleCustomers, visibleProjects } from './access.ts';
 import { record } from './audit.ts';
 import { callerOf, forbidden, type PortalDeps, uuidOf } from './context.ts';
+import { tableCount } from './kept-counts.ts';
 import { page } from './pagination.ts';
 import {
   Customer,
@@ -52,7 +53,14 @@ export function registerOrganisationRoutes(app: App, d: PortalDeps): void {
       let q = db.selectFrom('portal_customers').selectAll();
       if (!c.staff) q = q.where(visibleCustomers(db, c));
       if (req.query.name !== undefined) q = q.where('name', '=', req.query.name);
-      return page(req, reply, q, { orderBy: 'name', shape: (r: CustomerRow) => customerOut(req, r) });
+      const whole = c.staff && req.query.name === undefined;
+      return page(req, reply, q, {
+        orderBy: 'name',
+        shape: (r: CustomerRow) => customerOut(req, r),
+        count: async () => (whole ? tableCount(db, 'portal_customers') : undefined),
+        rowsOf: (uuids) => db.selectFrom('portal_customers').selectAll().where('uuid', 'in', uuids),
+        keyset: true,
+      });
     },
   );
 

@@ -13,10 +13,15 @@ type DB = Kysely<PortalDB>;
 
 export const CHANGERS: readonly ProjectAccess[] = ['staff', 'owner', 'manager'];
 
+/** The uuids of the projects the caller sees (a subquery). */
+export function visibleProjectUuids(db: DB, c: Caller) {
+  return db.selectFrom('portal_projects').select('uuid').where(visibleProjects(db, c));
+}
+
 /** A where-clause on portal_resources: the rows the caller may see. */
 export function visibleResources(db: DB, c: Caller) {
   return (eb: ExpressionBuilder<PortalDB, 'portal_resources'>) =>
-    eb('project_uuid', 'in', db.selectFrom('portal_projects').select('uuid').where(visibleProjects(db, c)));
+    eb('project_uuid', 'in', visibleProjectUuids(db, c));
 }
 
 export async function resourceAccess(

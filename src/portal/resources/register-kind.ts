@@ -17,13 +17,14 @@ import type { FastifyRequest } from 'fastify';
 import { OsnetError } from '../../lib/errors.ts';
 import type { App } from '../../server/app.ts';
 import { type Caller, callerOf } from '../api/context.ts';
-import { page } from '../api/pagination.ts';
+import { emptyPage, page } from '../api/pagination.ts';
 import { ErrorBody, List, UuidParams } from '../api/schemas.ts';
 import type { KindBackend, KindSchemas } from '../backend/contract.ts';
 import type { EngineDeps } from '../jobs/engine.ts';
 import type { ResourceRow } from '../store/schema.ts';
-import { mayChange, resourceAccess, visibleResources } from './access.ts';
+import { mayChange, resourceAccess } from './access.ts';
 import { type ActionAlias, registerAliases } from './aliases.ts';
+import { keptCount, narrowingPhrase, projectsSeen, resourceList } from './list-query.ts';
 import { orderResource, queueOperation, retryResource } from './orders.ts';
 import { requireSameTenant, resolveRefs } from './refs.ts';
 import { ResourceQuery, resourceSchema, ScheduledAnswer } from './schemas.ts';
@@ -41,26 +42,7 @@ export interface KindRoutes {
   aliases?: readonly ActionAlias[] | undefined;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any page query of portal_resources
-type Query = any;
-
-/** Applies the common list filters of ResourceQuery. */
-export function filterResources(q: Query, f: ResourceQuery): Query {
-  let out = q;
-  if (f.name !== undefined) {
-    const like = `%${f.name.toLowerCase().replace(/[%_\\]/g, '')}%`;
-    // lower() on both stores: SQLite's LIKE ignores case, PostgreSQL's does not
-    out = out.where((eb: Query) => eb(eb.fn('lower', ['name']), 'like', like));
-  }
-  if (f.name_exact !== undefined) out = out.where('name', '=', f.name_exact);
-  if (f.state !== undefined) out = out.where('state', '=', f.state);
-  if (f.tenant_uuid !== undefined) out = out.where('tenant_uuid', '=', f.tenant_uuid);
-  if (f.project_uuid !== undefined) out = out.where('project_uuid', '=', f.project_uuid);
-  if (f.customer_uuid !== undefined) out = out.where('customer_uuid', '=', f.customer_uuid);
-  if (f.service_settings_uuid !== undefined) out = out.where('provider_uuid', '=', f.service_settings_uuid);
-  if (f.backend_id !== undefined) out = out.where('backend_id', '=', f.backend_id);
-  return out;
-}
+export { filterResources } from './list-query.ts';
 
 export async function listResources(
   d: EngineDeps,
@@ -70,10 +52,17 @@ export async function listResources(
 ) {
   const c = await callerOf(d, req);
   const db = d.store.db;
-  let q = db.selectFrom('portal_resources').selectAll().where('kind', '=', kind);
-  if (!c.staff) q = q.where(visibleResources(db, c));
-  q = filterResources(q, req.query as ResourceQuery);
-  const rows = await page(req, reply, q, { orderBy: 'name', shape: (r: ResourceRow) => r });
+  const f = req.query as ResourceQuery;
+  const seen = await projectsSeen(db, c);
+  if (seen === undefined) return emptyPage(req, reply);
+  const q = resourceList(db, seen, kind, f, await narrowingPhrase(db, d.store.kind, f));
+  const rows = await page(req, reply, q, {
+    orderBy: 'name',
+    shape: (r: ResourceRow) => r,
+    count: () => keptCount(db, seen, kind, f),
+    rowsOf: (uuids) => db.selectFrom('portal_resources').selectAll().where('uuid', 'in', uuids),
+    keyset: true,
+  });
   const names = await namesOf(db, rows, d.kinds.get(kind)?.schemas);
   return rows.map((r) => resourceOut(req, r, names));
 }

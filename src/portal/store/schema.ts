@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from '../../store/index.ts';
 import { migration0004 } from './migrations/0004-offerings.ts';
 import { type EngineDB, migration0005 } from './migrations/0005-resources-jobs.ts';
+import { type CountsDB, migration0006 } from './migrations/0006-list-counts.ts';
 
 export type { JobRow, LeaseRow, PullRow, ResourceRow } from './migrations/0005-resources-jobs.ts';
 
@@ -72,7 +73,7 @@ export interface EventRow {
   context: string;
 }
 
-export interface PortalDB extends EngineDB {
+export interface PortalDB extends EngineDB, CountsDB {
   portal_users: UserRow;
   portal_tokens: TokenRow;
   portal_customers: CustomerRow;
@@ -199,4 +200,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   migration0004,
   migration0005,
+  migration0006,
 ];

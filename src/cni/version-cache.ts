@@ -10,7 +10,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../host/files.ts';
-import { sha256Hex } from './sha256.ts';
+import { sha256Hex } from '../lib/sha256.ts';
 
 interface Entry {
   file: string;

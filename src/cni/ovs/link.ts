@@ -11,10 +11,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Exec } from '../../host/exec.ts';
 import { inNetns, ipArgv } from '../../host/netns.ts';
+import { sha256Hex } from '../../lib/sha256.ts';
 import { CNI_ERR, CniError } from '../errors.ts';
 import { cidrFamily } from '../fields.ts';
 import type { CniIpConfig, CniRoute } from '../result.ts';
-import { sha256Hex } from '../sha256.ts';
 
 const exec = new Exec({ timeoutMs: 15_000 });
 

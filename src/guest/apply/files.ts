@@ -15,8 +15,8 @@ import { lstat, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { writeAtomic } from '../../host/files.ts';
 import { OsnetError } from '../../lib/errors.ts';
+import { sha256Hex } from '../../lib/sha256.ts';
 import type { RenderedFile } from '../formats/types.ts';
-import { sha256Hex } from './sha256.ts';
 
 /** osnet-guest's own state under the target root. */
 export const STATE_DIR = '/var/lib/osnet-guest';

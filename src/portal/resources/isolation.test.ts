@@ -9,8 +9,8 @@ import { after, before, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { secretBox } from '../../lib/secret-box.ts';
 import { type Answer, type TestPortal, testPortal } from '../../testing/portal/client.ts';
-import { FakeCloud, fakeProviders, fakeTenantBackend } from '../../testing/portal/fake-backend.ts';
-import { fakeKinds } from '../../testing/portal/fake-kinds.ts';
+import { FakeCloud } from '../../testing/portal/fake-backend.ts';
+import { fakeEngine } from '../../testing/portal/fake-engine.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import { newUuid } from '../store/index.ts';
 
@@ -44,12 +44,7 @@ describeStores('isolation matrix of the resource routes', (ctx) => {
   before(async () => {
     p = await testPortal(ctx.url, {
       secrets: secretBox(Buffer.alloc(32, 7)),
-      engine: {
-        providers: fakeProviders([provider]),
-        tenants: fakeTenantBackend(cloud),
-        kinds: fakeKinds(cloud),
-        options: { schedules: false, runner: { pollMs: 20, backoff: { baseMs: 20, maxMs: 50 } } },
-      },
+      engine: fakeEngine(cloud, provider),
     });
     staff = await p.login('admin', p.adminPassword);
     const orgA = must(await call('POST', '/api/customers/', staff, { name: 'A' }), 201).uuid;

@@ -8,8 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { type TestPortal, testPortal } from '../../testing/portal/client.ts';
-import { FakeCloud, fakeProviders, fakeTenantBackend } from '../../testing/portal/fake-backend.ts';
-import { fakeKinds } from '../../testing/portal/fake-kinds.ts';
+import { FakeCloud } from '../../testing/portal/fake-backend.ts';
+import { fakeEngine } from '../../testing/portal/fake-engine.ts';
 import { describeStores } from '../../testing/store/stores.ts';
 import { newUuid } from '../store/index.ts';
 import type { ResourceRow } from '../store/schema.ts';
@@ -78,12 +78,7 @@ describeStores('portal resource list counts', (ctx) => {
   before(async () => {
     const cloud = new FakeCloud();
     p = await testPortal(ctx.url, {
-      engine: {
-        providers: fakeProviders([provider]),
-        tenants: fakeTenantBackend(cloud),
-        kinds: fakeKinds(cloud),
-        options: { schedules: false },
-      },
+      engine: fakeEngine(cloud, provider, { options: { schedules: false } }),
     });
     staff = await p.login('admin', p.adminPassword);
     const post = async (path: string, body: unknown) => {

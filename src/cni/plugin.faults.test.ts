@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -159,6 +159,38 @@ describe('openstack-port-cni against daemon faults', { skip }, () => {
         'no eth0 left in the pod',
       );
     } finally {
+      await d.close();
+    }
+  });
+
+  it('a cache entry that cannot be written fails the ADD after an attach that worked: detached, released', async () => {
+    const d = await fakeDaemon({
+      '/add': () => PORT,
+      '/del': () => ({ released: true, queued: false }),
+    });
+    // the entry's directory is a regular file: its write fails while the delegate's attach (run beside it) works
+    const blocked = join(cache, 'blocked');
+    await writeFile(blocked, '');
+    try {
+      const c = call('ADD', 'c3');
+      const r = await runCni(
+        plugin(),
+        { ...c, env: { OSNET_CNI_CACHE_DIR: blocked } },
+        conf('1.0.0', d.socketPath),
+      );
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.deepEqual(d.calls.filter((x) => x.route === '/del').at(-1)?.body, {
+        container_id: c.containerId,
+        ifname: 'eth0',
+        network_id: NETWORK,
+      });
+      assert.equal(
+        spawnSync('ip', ['-n', POD_NS, 'link', 'show', 'eth0']).status,
+        1,
+        'no eth0 left in the pod',
+      );
+    } finally {
+      await rm(blocked, { force: true });
       await d.close();
     }
   });

@@ -182,8 +182,19 @@ async function add(call: Call, req: AddRequest): Promise<JsonObject> {
     // from here on a port exists: every failure releases it
     const port = validatePort(answer);
     conf = buildDelegateConfig(cfg, port, version);
-    await writeEntry(call.cache, { key, port_id: port.port_id, mac: port.mac, delegateConfig: conf });
-    const got = await addDelegate(delegate, conf);
+    // the entry's fsync runs beside the attach: a DEL that finds no entry (a crash before it was written)
+    // rebuilds the delegate config, so nothing depends on the order. Both are awaited before any undo, so
+    // an undo's removeEntry can never be overtaken by the write
+    const written = writeEntry(call.cache, {
+      key,
+      port_id: port.port_id,
+      mac: port.mac,
+      delegateConfig: conf,
+    });
+    const [entry, attach] = await Promise.allSettled([written, addDelegate(delegate, conf)]);
+    if (attach.status === 'rejected') throw attach.reason;
+    if (entry.status === 'rejected') throw entry.reason;
+    const got = attach.value;
     assertAgrees(got, port, key.ifname, `delegate ${delegate.type}`);
     const ours = resultFromPort(got, port, key.ifname, call.netns);
     const result = cfg.prevResult ? mergePrevResult(cfg.prevResult.result, ours) : ours;

@@ -129,7 +129,14 @@ const tagsOf = (kind: string) => [`openstack-${kind}`];
 
 /** A create schema without the field an action fills in itself (the parent's reference). */
 export function withoutField(schema: TSchema, field: string): TSchema {
-  return Type.Omit(schema as TObject, [field]);
+  // Type.Omit drops the object's options: without carrying additionalProperties over, a tenant's
+  // create_<kind> took (and passed on) fields the kind's own create refuses
+  const { additionalProperties } = schema as TObject & { additionalProperties?: boolean | TSchema };
+  return Type.Omit(
+    schema as TObject,
+    [field],
+    additionalProperties === undefined ? {} : { additionalProperties },
+  );
 }
 
 /** The 202 answer of an action that creates a resource of another kind. */

@@ -87,6 +87,16 @@ test('watch follows a NIC added then removed, waiting for the metadata to catch 
     // The pair's peer osg-w1p is a new veth too, one the metadata never lists: the sync waits its whole
     // --wait (10 s) for it, then applies what matches; allow for that and a loaded machine.
     await until(() => ns.addrs('osg-w1').includes('10.61.0.2/24'), 20000, 'osg-w1 configured');
+    // the address is there before ifup is done: removing the NIC in between fails that apply, which then
+    // rolls back (seen once under load), so the sync's end is what says it was applied
+    await until(
+      () =>
+        records().some(
+          (r) => r.msg === 'sync done' && Array.isArray(r.touched) && r.touched.includes('osg-w1'),
+        ),
+      20000,
+      'the sync that configured osg-w1',
+    );
     assert.ok(await exists(fileOf('osg-w1')));
     assert.ok(
       records().some((r) => String(r.msg).startsWith('metadata does not match')),

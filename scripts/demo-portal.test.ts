@@ -44,9 +44,28 @@ describe('scripts/demo-portal.sh', { skip }, () => {
     const m = /^tenant ([0-9a-f]{32}) project ([0-9a-f]{32}) state OK$/m.exec(out);
     assert.ok(m, out);
     const projectId = m[2]!;
-    const steps = [...out.matchAll(/job create RUNNING step (\w+) attempt/g)].map((x) => x[1]);
-    for (const s of ['project', 'user', 'network', 'subnet', 'quotas', 'security_groups', 'router'])
-      assert.ok(steps.includes(s), `step ${s} printed: ${steps.join(',')}`);
+    // the demo samples the job every 250 ms, so a fast step can pass unseen: what it prints must be steps of
+    // the order chain, in the chain's order, ending DONE
+    const chain = [
+      'project',
+      'admin_role',
+      'user',
+      'network',
+      'subnet',
+      'quotas',
+      'security_groups',
+      'router',
+    ];
+    const steps = [...out.matchAll(/job create RUNNING step (\w+) attempt/g)].map((x) => x[1]!);
+    assert.ok(steps.length >= 2, `the job's progress printed: ${steps.join(',')}`);
+    const at = steps.map((s) => chain.indexOf(s));
+    assert.ok(!at.includes(-1), `only the chain's steps: ${steps.join(',')}`);
+    assert.deepEqual(
+      at,
+      [...at].sort((a, b) => a - b),
+      `in the chain's order: ${steps.join(',')}`,
+    );
+    assert.match(out, /job create DONE step \w+ attempt \d+$/m);
 
     const name = /^ {2}project [0-9a-f]{32} name (\S+) tags osnet-portal:([0-9a-f]{32})$/m.exec(out);
     assert.ok(name, out);
